@@ -1,0 +1,92 @@
+//! Retrieve your partner account and, optionally, update its webhook URL.
+//!
+//! ```sh
+//! cargo run --example quickstart                      # offline, against an in-process mock hub
+//! D360_PARTNER_API_KEY=... D360_PARTNER_ID=... \
+//!   cargo run --example quickstart                    # the real hub (or D360_PARTNER_BASE_URL)
+//! ```
+//!
+//! Environment: `D360_PARTNER_API_KEY` or `D360_PARTNER_BEARER_TOKEN` (credentials; without
+//! either the mock hub is used), `D360_PARTNER_ID`, `D360_PARTNER_BASE_URL`,
+//! `D360_PARTNER_WEBHOOK_URL` (when set, the webhook URL is updated; always in offline mode),
+//! `RUST_LOG` (e.g. `d360_partner=debug`). Prints partners as JSON on stdout; on failure prints
+//! the error to stderr and exits 1.
+
+use d360_partner::mock::MockHub;
+use d360_partner::{Client, env, types};
+use std::process::ExitCode;
+
+const PARTNER_ID: &str = "D360_PARTNER_ID";
+const WEBHOOK_URL: &str = "D360_PARTNER_WEBHOOK_URL";
+const OFFLINE_WEBHOOK_URL: &str = "https://example.com/webhooks/360dialog";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let has_credentials = [env::API_KEY, env::BEARER_TOKEN]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some());
+    // Offline: the hub lives as long as this function; its client and partner id are used below.
+    let (_hub, client, partner_id, webhook_url) = if has_credentials {
+        let partner_id = std::env::var(PARTNER_ID)
+            .map_err(|_| format!("{PARTNER_ID} must be set with credentials"))?;
+        (
+            None,
+            Client::from_env()?,
+            partner_id,
+            std::env::var(WEBHOOK_URL).ok(),
+        )
+    } else {
+        let hub = MockHub::start().await;
+        eprintln!(
+            "no {} in the environment: using a mock hub at {}",
+            env::API_KEY,
+            hub.base_url()
+        );
+        let client = hub.client();
+        let webhook_url = std::env::var(WEBHOOK_URL).unwrap_or_else(|_| OFFLINE_WEBHOOK_URL.into());
+        (
+            Some(hub),
+            client,
+            MockHub::PARTNER_ID.to_string(),
+            Some(webhook_url),
+        )
+    };
+
+    let partner = client
+        .get_partner()
+        .partner_id(&partner_id)
+        .send()
+        .await
+        .map_err(d360_partner::Error::from)?;
+    println!("{}", serde_json::to_string_pretty(&*partner)?);
+
+    if let Some(webhook_url) = webhook_url {
+        let update = types::PatchPartnerIn {
+            webhook_url: Some(webhook_url),
+            ..Default::default()
+        };
+        let updated = client
+            .patch_partner()
+            .partner_id(&partner_id)
+            .body(update)
+            .send()
+            .await
+            .map_err(d360_partner::Error::from)?;
+        println!("{}", serde_json::to_string_pretty(&*updated)?);
+    }
+    Ok(())
+}
