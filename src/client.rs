@@ -60,6 +60,7 @@ impl Client {
 /// Configures a [`Client`]. Every setter consumes and returns the builder.
 ///
 /// ```
+/// use d360_partner::ClientInfo; // for `baseurl()`
 /// use std::time::Duration;
 /// let client = d360_partner::Client::builder()
 ///     .api_key("my-partner-api-key")

@@ -1,0 +1,58 @@
+//! Helpers shared by the endpoint tests: a client pointed at a loopback wiremock server.
+
+#![allow(dead_code)] // each test file uses a different subset
+
+use d360_partner::Client;
+use serde_json::{Value, json};
+use std::time::Duration;
+use wiremock::MockServer;
+
+pub const API_KEY: &str = "test-partner-api-key";
+pub const PARTNER_ID: &str = "PaRtNeR01";
+
+/// A client for `server` with an API key; every request is bounded by a short timeout.
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key(API_KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+/// A `PartnerOut` body as the hub sends it, with every documented field.
+pub fn partner_json() -> Value {
+    json!({
+        "id": PARTNER_ID,
+        "brand_name": "Acme",
+        "payment_required": false,
+        "payment_plan": {"plan": "basic"},
+        "logo_url": null,
+        "onboarding_deeplink_add_params": false,
+        "webhook_url": "https://acme.example/hook",
+        "partner_redirect_url": "https://acme.example/done",
+        "country": "DE",
+        "blocked_new_submission": false,
+        "allow_client_to_add_phone_no": true,
+        "settings": {
+            "partner_change_request": {"auto_approve": true},
+            "account_sharing": {"solution_id": "s1", "business_manager_id": "b1", "solution_status": "ACTIVE"},
+            "default_data_localization_region": "EU",
+            "use_marketing_messages_api": false,
+            "bearer_token_auth_disabled": true,
+            "io_secure": {"io_signature_verification_enabled": true},
+            "is_direct_360dialog_partner": false
+        },
+        "billing_system": "stripe",
+        "publishable_key": null
+    })
+}
+
+/// A hub error body.
+pub fn error_json(status: u16, message: &str, trace_id: &str, details: Option<Value>) -> Value {
+    let mut meta = json!({"developer_message": message, "http_code": status, "success": false, "360dialog_trace_id": trace_id});
+    if let Some(details) = details {
+        meta["details"] = details;
+    }
+    json!({"meta": meta})
+}

@@ -1,0 +1,164 @@
+//! `patch_partner`: `PATCH /api/v2/partners/{partner_id}` against a loopback mock server.
+
+mod common;
+
+use common::{API_KEY, PARTNER_ID, client, error_json, partner_json};
+use d360_partner::{Error, types::PatchPartnerIn};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn server_answering(status: u16, body: serde_json::Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/api/v2/partners/{PARTNER_ID}")))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn patch(
+    server: &MockServer,
+    body: PatchPartnerIn,
+) -> Result<d360_partner::types::PartnerOut, Error> {
+    Ok(client(server)
+        .patch_partner()
+        .partner_id(PARTNER_ID)
+        .body(body)
+        .send()
+        .await?
+        .into_inner())
+}
+
+#[tokio::test]
+async fn sends_only_the_fields_that_are_set() {
+    let server = server_answering(200, partner_json()).await;
+    let update = PatchPartnerIn {
+        webhook_url: Some("https://acme.example/new".into()),
+        ..Default::default()
+    };
+    patch(&server, update).await.unwrap();
+
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(request.method.as_str(), "PATCH");
+    assert_eq!(request.url.path(), "/api/v2/partners/PaRtNeR01");
+    assert_eq!(request.headers["x-api-key"], API_KEY);
+    assert_eq!(request.headers["content-type"], "application/json");
+    assert!(request.headers.get("api-version").is_none());
+    // Exactly this object: unset optional fields are omitted, never sent as null.
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        r#"{"webhook_url":"https://acme.example/new"}"#
+    );
+}
+
+#[tokio::test]
+async fn sends_every_field_when_all_are_set() {
+    let server = server_answering(200, partner_json()).await;
+    let update = PatchPartnerIn::builder()
+        .webhook_url("https://acme.example/hook".to_string())
+        .partner_redirect_url("https://acme.example/done".to_string())
+        .allow_client_to_add_phone_no(false);
+    client(&server)
+        .patch_partner()
+        .partner_id(PARTNER_ID)
+        .body(update)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = server.received_requests().await.unwrap()[0]
+        .body_json()
+        .unwrap();
+    assert_eq!(
+        body,
+        json!({"webhook_url": "https://acme.example/hook", "partner_redirect_url": "https://acme.example/done", "allow_client_to_add_phone_no": false})
+    );
+}
+
+#[tokio::test]
+async fn an_empty_update_sends_an_empty_object() {
+    let server = server_answering(200, partner_json()).await;
+    patch(&server, PatchPartnerIn::default()).await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap()[0].body, b"{}");
+}
+
+#[tokio::test]
+async fn decodes_the_updated_partner() {
+    let mut body = partner_json();
+    body["webhook_url"] = json!("https://acme.example/new");
+    body["unannounced"] = json!(1);
+    let server = server_answering(200, body).await;
+    let partner = patch(&server, PatchPartnerIn::default()).await.unwrap();
+    assert_eq!(
+        partner.webhook_url.as_deref(),
+        Some("https://acme.example/new")
+    );
+}
+
+#[tokio::test]
+async fn a_400_validation_error_keeps_its_details() {
+    let details = json!({"webhook_url": ["Not a valid URL."]});
+    let server = server_answering(
+        400,
+        error_json(400, "Wrong payload", "trace-p400", Some(details.clone())),
+    )
+    .await;
+    let update = PatchPartnerIn {
+        webhook_url: Some("nope".into()),
+        ..Default::default()
+    };
+    let error = patch(&server, update).await.unwrap_err();
+    assert_eq!(error.developer_message(), Some("Wrong payload"));
+    assert_eq!(error.trace_id(), Some("trace-p400"));
+    assert_eq!(
+        serde_json::Value::Object(error.api_error().unwrap().details.clone().unwrap()),
+        details
+    );
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn a_404_names_the_missing_partner() {
+    let server = server_answering(
+        404,
+        error_json(404, "Partner PaRtNeR01 not found", "trace-p404", None),
+    )
+    .await;
+    let error = patch(&server, PatchPartnerIn::default()).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "360dialog API error: HTTP 404 Not Found: Partner PaRtNeR01 not found (360dialog_trace_id: trace-p404)"
+    );
+}
+
+#[tokio::test]
+async fn without_a_body_an_empty_update_is_sent() {
+    // Every field of PatchPartnerIn is optional, so the builder starts from an empty update.
+    let server = server_answering(200, partner_json()).await;
+    client(&server)
+        .patch_partner()
+        .partner_id(PARTNER_ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.received_requests().await.unwrap()[0].body, b"{}");
+}
+
+#[tokio::test]
+async fn a_missing_partner_id_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    let error = Error::from(
+        client(&server)
+            .patch_partner()
+            .body(PatchPartnerIn::default())
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        error.to_string(),
+        "invalid request: partner_id was not initialized"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
