@@ -66,8 +66,8 @@ pub enum Error {
     Api {
         /// The HTTP status.
         status: StatusCode,
-        /// The decoded error body.
-        body: ApiErrorBody,
+        /// The decoded error body (boxed: it keeps `Result<_, Error>` small on the happy path).
+        body: Box<ApiErrorBody>,
     },
     /// A response body (success or error) was not what the spec describes.
     Decode {
@@ -215,7 +215,7 @@ impl From<progenitor_client::Error<ApiErrorBody>> for Error {
         match error {
             Generated::ErrorResponse(response) => Error::Api {
                 status: response.status(),
-                body: response.into_inner(),
+                body: Box::new(response.into_inner()),
             },
             Generated::InvalidResponsePayload(body, source) => Error::decode(None, &body, source),
             Generated::UnexpectedResponse(response) => Error::UnexpectedStatus {
@@ -252,7 +252,7 @@ mod tests {
         .unwrap();
         let error = Error::Api {
             status: StatusCode::NOT_FOUND,
-            body,
+            body: Box::new(body),
         };
         assert_eq!(
             error.to_string(),
@@ -270,7 +270,7 @@ mod tests {
         assert_eq!(body.meta, None);
         let error = Error::Api {
             status: StatusCode::UNAUTHORIZED,
-            body,
+            body: Box::new(body),
         };
         assert!(error.to_string().contains("bad password"), "{error}");
     }
