@@ -325,7 +325,7 @@ pub fn optional_ref_for_anyof_with_free_object(document: &mut Value) -> PassResu
             (None, Some(r)) => (r.clone(), first),
             _ => return Ok(()),
         };
-        if !is_free_form_object(other) {
+        if !other.as_object().is_some_and(is_free_form_object) {
             return Ok(());
         }
         if let Some(name) = reference.as_str().and_then(component_name) {
@@ -354,7 +354,7 @@ pub fn optional_ref_for_anyof_with_free_object(document: &mut Value) -> PassResu
 /// [`optional_ref_for_anyof_with_free_object`], which consumes the free-form halves of `anyOf`s.
 pub fn accept_null_for_free_form_objects(document: &mut Value) -> PassResult {
     for_each_schema(document, &mut |schema, _| {
-        if is_free_form_object(&Value::Object(schema.clone())) {
+        if is_free_form_object(schema) {
             schema.insert("nullable".into(), json!(true));
         }
         Ok(())
@@ -375,21 +375,8 @@ pub fn reject_what_the_generator_cannot_handle(document: &mut Value) -> PassResu
         "application/octet-stream",
         "text/plain",
     ];
-    let path_items: Vec<(String, Value)> = document
-        .get("paths")
-        .and_then(Value::as_object)
-        .map(|paths| {
-            paths
-                .iter()
-                .map(|(p, item)| (p.clone(), item.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
     for (pointer, operation, path, _) in operations(document) {
-        let path_item = path_items
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, item)| item);
+        let path_item = document.pointer(&format!("/paths/{}", escape(&path)));
         let parameters: Vec<&Value> = [
             path_item.and_then(|i| i.get("parameters")),
             operation.get("parameters"),
@@ -660,18 +647,18 @@ fn json_schema_ref(response: &Value) -> Option<&str> {
 }
 
 /// An object schema that declares no properties: any object fits.
-fn is_free_form_object(schema: &Value) -> bool {
+fn is_free_form_object(schema: &Map<String, Value>) -> bool {
+    let declares_nothing = |key: &str| match schema.get(key) {
+        None => true,
+        Some(Value::Object(map)) => map.is_empty(),
+        Some(value) => key == "additionalProperties" && value.is_boolean(),
+    };
     schema.get("type") == Some(&json!("object"))
-        && schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .is_none_or(Map::is_empty)
-        && !schema
-            .get("additionalProperties")
-            .is_some_and(|a| a.is_object() && !a.as_object().is_some_and(Map::is_empty))
+        && declares_nothing("properties")
+        && declares_nothing("additionalProperties")
         && ["allOf", "anyOf", "oneOf", "$ref"]
             .iter()
-            .all(|k| !schema.as_object().is_some_and(|m| m.contains_key(*k)))
+            .all(|k| !schema.contains_key(*k))
 }
 
 fn path_placeholders(path: &str) -> impl Iterator<Item = &str> {
