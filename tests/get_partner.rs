@@ -5,17 +5,11 @@ mod common;
 use common::{API_KEY, PARTNER_ID, client, error_json, partner_json};
 use d360_partner::{Client, Error};
 use serde_json::json;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn server_answering(status: u16, body: serde_json::Value) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v2/partners/{PARTNER_ID}")))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(&server)
-        .await;
-    server
+    common::server_answering("GET", status, body).await
 }
 
 async fn get(client: &Client) -> Result<d360_partner::types::PartnerOut, Error> {

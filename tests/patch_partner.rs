@@ -5,17 +5,11 @@ mod common;
 use common::{API_KEY, PARTNER_ID, client, error_json, partner_json};
 use d360_partner::{Error, types::PatchPartnerIn};
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use wiremock::MockServer;
 
 async fn server_answering(status: u16, body: serde_json::Value) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .and(path(format!("/api/v2/partners/{PARTNER_ID}")))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(&server)
-        .await;
-    server
+    common::server_answering("PATCH", status, body).await
 }
 
 async fn patch(

@@ -5,7 +5,8 @@
 use d360_partner::Client;
 use serde_json::{Value, json};
 use std::time::Duration;
-use wiremock::MockServer;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const API_KEY: &str = "test-partner-api-key";
 pub const PARTNER_ID: &str = "PaRtNeR01";
@@ -55,4 +56,15 @@ pub fn error_json(status: u16, message: &str, trace_id: &str, details: Option<Va
         meta["details"] = details;
     }
     json!({"meta": meta})
+}
+
+/// A server answering `http_method /api/v2/partners/{PARTNER_ID}` with `status` and `body`.
+pub async fn server_answering(http_method: &str, status: u16, body: Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(http_method))
+        .and(path(format!("/api/v2/partners/{PARTNER_ID}")))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
 }
