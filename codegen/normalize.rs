@@ -692,26 +692,25 @@ fn choose_superset(
     document: &Value,
     used: &BTreeMap<String, String>,
 ) -> Result<Option<String>, PassError> {
-    let schema = |name: &str| {
-        document
-            .pointer(&format!("/components/schemas/{}", escape(name)))
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
+    let mut schemas: Vec<(&String, &Value)> = Vec::with_capacity(used.len());
     for (name, pointer) in used {
-        if schema(name).is_null() {
-            return Err(refuse(
-                pointer,
-                format!("refers to missing component schema `{name}`"),
-            ));
+        match document.pointer(&format!("/components/schemas/{}", escape(name))) {
+            Some(schema) => schemas.push((name, schema)),
+            None => {
+                return Err(refuse(
+                    pointer,
+                    format!("refers to missing component schema `{name}`"),
+                ));
+            }
         }
     }
-    let chosen = used.keys().find(|candidate| {
-        used.keys()
-            .all(|other| covers(document, &schema(candidate), &schema(other), 0))
+    let chosen = schemas.iter().find(|(_, candidate)| {
+        schemas
+            .iter()
+            .all(|(_, other)| covers(document, candidate, other, 0))
     });
     match chosen {
-        Some(name) => Ok(Some(name.clone())),
+        Some((name, _)) => Ok(Some(name.to_string())),
         None if used.is_empty() => Ok(None),
         None => {
             let listing: Vec<String> = used
@@ -751,12 +750,13 @@ fn covers(document: &Value, wide: &Value, narrow: &Value, depth: usize) -> bool 
         return false;
     }
     let (wide, narrow) = (unwrap(document, wide), unwrap(document, narrow));
-    let properties = |s: &Value| {
-        s.get("properties")
+    fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
+        schema
+            .get("properties")
             .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default()
-    };
+            .into_iter()
+            .flatten()
+    }
     let required = |s: &Value| -> BTreeSet<String> {
         s.get("required")
             .and_then(Value::as_array)
@@ -766,11 +766,11 @@ fn covers(document: &Value, wide: &Value, narrow: &Value, depth: usize) -> bool 
             .collect()
     };
     if narrow.get("properties").is_some() || wide.get("properties").is_some() {
-        let wide_properties = properties(wide);
+        let wide_properties = wide.get("properties");
         return required(wide).is_subset(&required(narrow))
-            && properties(narrow).iter().all(|(name, narrow_property)| {
+            && properties(narrow).all(|(name, narrow_property)| {
                 wide_properties
-                    .get(name)
+                    .and_then(|p| p.get(name))
                     .is_some_and(|w| covers(document, w, narrow_property, depth + 1))
             });
     }
