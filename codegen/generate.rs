@@ -36,9 +36,124 @@ pub fn generate(document: &Value, error_schema: Option<&str>) -> Result<String, 
             format!("progenitor panicked ({message}); no normalization pass recognized the cause, add a check to `reject_what_the_generator_cannot_handle`")
         })?
         .map_err(|e| format!("progenitor refused the normalized document: {e}"))?;
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor emitted unparsable code: {e}"))?;
+    file.items.push(success_body_checks(&file)?);
     Ok(untest_usage_sketches(&prettyplease::unparse(&file)))
+}
+
+/// The table `check_success_body(operation_id, body)`: decodes a success body as the operation's
+/// type with `crate::body::check`, which names the failing field's path. The generated `send()`
+/// decodes without a path and without the status, so the hooks check each body first.
+///
+/// The operations and their types are read off the generated `send()` methods (their
+/// `OperationInfo` literal and their `ResponseValue<T>` return type), so the table cannot drift
+/// from the code it guards.
+fn success_body_checks(file: &syn::File) -> Result<syn::Item, String> {
+    let mut arms = String::new();
+    for (operation_id, body_type) in json_success_types(&file.items) {
+        arms.push_str(&format!(
+            "{operation_id:?} => Some(crate::body::check::<{body_type}>(body)),\n"
+        ));
+    }
+    let source = format!(
+        "/// Checks a success body of `operation_id`; `None` for operations whose success has no
+        /// JSON body.
+        pub(crate) fn check_success_body(
+            operation_id: &str,
+            body: &[u8],
+        ) -> Option<Result<(), crate::body::PathError>> {{
+            match operation_id {{ {arms} _ => None }}
+        }}"
+    );
+    syn::parse_str(&source).map_err(|e| format!("the success-body table does not parse: {e}"))
+}
+
+/// `(operation id, T)` for every generated `send()` returning `ResponseValue<T>` with a JSON `T`.
+fn json_success_types(items: &[syn::Item]) -> Vec<(String, String)> {
+    use quote::ToTokens;
+    let mut found = Vec::new();
+    for item in items {
+        match item {
+            syn::Item::Mod(module) => {
+                if let Some((_, items)) = &module.content {
+                    found.extend(json_success_types(items));
+                }
+            }
+            syn::Item::Impl(implementation) => {
+                for member in &implementation.items {
+                    let syn::ImplItem::Fn(method) = member else {
+                        continue;
+                    };
+                    if method.sig.ident != "send" {
+                        continue;
+                    }
+                    let body_type = success_type(&method.sig.output);
+                    let operation_id = operation_id(method.block.to_token_stream());
+                    if let (Some(body_type), Some(operation_id)) = (body_type, operation_id) {
+                        found.push((operation_id, body_type));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `T` of `Result<ResponseValue<T>, _>`, unless `T` is `()` or a byte stream (no JSON body).
+fn success_type(output: &syn::ReturnType) -> Option<String> {
+    use quote::ToTokens;
+    let syn::ReturnType::Type(_, result) = output else {
+        return None;
+    };
+    let value = first_type_argument(result, "Result")?;
+    let body = first_type_argument(value, "ResponseValue")?;
+    let text = body.to_token_stream().to_string().replace(' ', "");
+    let streamed = text.ends_with("ByteStream") || text.ends_with("Upgraded");
+    (!streamed && text != "()").then_some(text)
+}
+
+fn first_type_argument<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|argument| match argument {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
+}
+
+/// The string literal after `operation_id:` in a method body (progenitor's `OperationInfo`).
+fn operation_id(body: proc_macro2::TokenStream) -> Option<String> {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = body.into_iter().collect();
+    tokens
+        .iter()
+        .enumerate()
+        .find_map(|(i, token)| match token {
+            TokenTree::Group(group) => operation_id(group.stream()),
+            TokenTree::Ident(ident) if ident == "operation_id" => {
+                match (tokens.get(i + 1), tokens.get(i + 2)) {
+                    (Some(TokenTree::Punct(colon)), Some(TokenTree::Literal(literal)))
+                        if colon.as_char() == ':' =>
+                    {
+                        syn::parse_str::<syn::LitStr>(&literal.to_string())
+                            .ok()
+                            .map(|lit| lit.value())
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
 }
 
 fn tokens(source: &str) -> Result<proc_macro2::TokenStream, String> {

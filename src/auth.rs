@@ -1,39 +1,66 @@
-//! How requests authenticate: the Partner API key (`X-API-Key`, preferred by 360dialog) or a
-//! bearer token. The secret lives in a [`SecretString`] and leaves it only as a header value
-//! marked sensitive, so neither `Debug` output nor HTTP-level logging can show it.
+//! How requests authenticate: the Partner API key (`X-API-Key`, preferred by 360dialog), a
+//! bearer token, or a partner user's email and password exchanged for tokens (see
+//! [`token`](crate::token)). Secrets live in [`SecretString`] and leave it only as header values
+//! marked sensitive, so neither `Debug` output nor HTTP-level logging can show them.
 
+use crate::token::TokenSource;
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
+use std::sync::Arc;
 
 /// The header the Partner API key travels in.
 pub(crate) const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
-/// The credentials a client sends. Private: users choose through the builder's `api_key` and
-/// `bearer_token`, each replacing the other.
+/// The credentials a builder was given. Private: users choose through the builder's `api_key`,
+/// `bearer_token` and `credentials`, each replacing the others.
 #[derive(Clone)]
 pub(crate) enum Auth {
     ApiKey(SecretString),
     Bearer(SecretString),
+    Credentials {
+        username: String,
+        password: SecretString,
+    },
+}
+
+/// What the request hooks add to each request.
+#[derive(Clone)]
+pub(crate) enum RequestAuth {
+    /// The same header on every request (API key or bearer token), computed once.
+    Fixed(HeaderName, HeaderValue),
+    /// A bearer token obtained and refreshed from the username and password.
+    Token(Arc<TokenSource>),
 }
 
 impl Auth {
-    /// The header carrying these credentials, marked sensitive.
-    pub(crate) fn header(&self) -> Result<(HeaderName, HeaderValue), &'static str> {
-        let (name, value) = match self {
-            Auth::ApiKey(key) => (API_KEY_HEADER, HeaderValue::from_str(key.expose_secret())),
-            Auth::Bearer(token) => (
-                AUTHORIZATION,
-                HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())),
+    /// What the hooks need to authenticate requests to `base_url`.
+    pub(crate) fn for_requests(&self, base_url: &str) -> Result<RequestAuth, &'static str> {
+        Ok(match self {
+            Auth::ApiKey(key) => RequestAuth::Fixed(
+                API_KEY_HEADER,
+                sensitive_header(key.expose_secret())
+                    .ok_or("the API key contains characters not allowed in an HTTP header")?,
             ),
-        };
-        // Name the kind of credential, never its value.
-        let mut value = value.map_err(|_| match self {
-            Auth::ApiKey(_) => "the API key contains characters not allowed in an HTTP header",
-            Auth::Bearer(_) => "the bearer token contains characters not allowed in an HTTP header",
-        })?;
-        value.set_sensitive(true);
-        Ok((name, value))
+            Auth::Bearer(token) => RequestAuth::Fixed(
+                AUTHORIZATION,
+                bearer_header(token.expose_secret())
+                    .ok_or("the bearer token contains characters not allowed in an HTTP header")?,
+            ),
+            Auth::Credentials { username, password } => {
+                if username.trim().is_empty() {
+                    return Err("the username is empty");
+                }
+                if password.expose_secret().is_empty() {
+                    return Err("the password is empty");
+                }
+                RequestAuth::Token(Arc::new(TokenSource::new(
+                    base_url,
+                    username.clone(),
+                    password.clone(),
+                )))
+            }
+        })
     }
 
     /// What kind of credential this is, for logs and `Debug`.
@@ -41,12 +68,41 @@ impl Auth {
         match self {
             Auth::ApiKey(_) => "api_key",
             Auth::Bearer(_) => "bearer_token",
+            Auth::Credentials { .. } => "username_password",
         }
     }
 }
 
+/// `Bearer <token>` as a header value marked sensitive, or `None` if it cannot be a header.
+pub(crate) fn bearer_header(token: &str) -> Option<HeaderValue> {
+    sensitive_header(&format!("Bearer {token}"))
+}
+
+fn sensitive_header(value: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(value).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}([REDACTED])", self.kind())
+        match self {
+            // The username is an account name, not a secret; showing it helps tell clients apart.
+            Auth::Credentials { username, .. } => f
+                .debug_struct("Credentials")
+                .field("username", username)
+                .field("password", &"[REDACTED]")
+                .finish(),
+            _ => write!(f, "{}([REDACTED])", self.kind()),
+        }
+    }
+}
+
+impl fmt::Debug for RequestAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestAuth::Fixed(name, _) => write!(f, "Fixed({name}: [REDACTED])"),
+            RequestAuth::Token(source) => write!(f, "Token({source:?})"),
+        }
     }
 }

@@ -1,11 +1,12 @@
-//! Building a [`Client`]: credentials, base URL, timeouts, and the environment.
+//! Building a [`Client`]: credentials, base URL, timeouts, retries, and the environment.
 
 use crate::Client;
-use crate::auth::Auth;
+use crate::auth::{Auth, RequestAuth};
+use crate::body::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::error::{Error, Result};
-use reqwest::header::{HeaderName, HeaderValue};
+use crate::retry::RetryPolicy;
 use secrecy::SecretString;
-use std::fmt;
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// The hub the client talks to unless told otherwise.
@@ -20,29 +21,25 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub mod env {
     /// The Partner API key, sent as `X-API-Key`. Wins over the bearer token when both are set.
     pub const API_KEY: &str = "D360_PARTNER_API_KEY";
-    /// A bearer token for the Partner API.
+    /// A bearer token for the Partner API. Wins over username and password.
     pub const BEARER_TOKEN: &str = "D360_PARTNER_BEARER_TOKEN";
+    /// A partner user's email, for the token flow (with [`PASSWORD`]).
+    pub const USERNAME: &str = "D360_PARTNER_USERNAME";
+    /// That user's password.
+    pub const PASSWORD: &str = "D360_PARTNER_PASSWORD";
     /// Overrides the base URL (default `https://hub.360dialog.io`).
     pub const BASE_URL: &str = "D360_PARTNER_BASE_URL";
 }
 
 /// Configuration every request of a [`Client`] shares: what the hooks add to each request.
 ///
-/// Opaque: built by [`ClientBuilder`], read by the request hooks. Its `Debug` never shows the
-/// credential.
-#[derive(Clone)]
+/// Opaque: built by [`ClientBuilder`], read by the request hooks. Clones of a client share it,
+/// including the token cache of the username/password flow. Its `Debug` never shows a secret.
+#[derive(Clone, Debug)]
 pub struct ClientState {
-    pub(crate) auth_kind: &'static str,
-    /// The credential header, marked sensitive, computed once at build time.
-    pub(crate) auth_header: (HeaderName, HeaderValue),
-}
-
-impl fmt::Debug for ClientState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientState")
-            .field("auth", &format_args!("{}([REDACTED])", self.auth_kind))
-            .finish()
-    }
+    pub(crate) auth: RequestAuth,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl Client {
@@ -75,6 +72,9 @@ pub struct ClientBuilder {
     auth: Option<Auth>,
     timeout: Duration,
     connect_timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+    allow_insecure_http: bool,
 }
 
 impl Default for ClientBuilder {
@@ -84,13 +84,18 @@ impl Default for ClientBuilder {
             auth: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
         }
     }
 }
 
 impl ClientBuilder {
-    /// A builder filled from the environment: [`env::API_KEY`] or else [`env::BEARER_TOKEN`],
-    /// and [`env::BASE_URL`] when set. Fails when no credential is set, or one is set but empty.
+    /// A builder filled from the environment: [`env::API_KEY`], else [`env::BEARER_TOKEN`], else
+    /// [`env::USERNAME`] with [`env::PASSWORD`]; and [`env::BASE_URL`] when set. Fails when no
+    /// credential is set, one is set but empty, or a username comes without its password. Which
+    /// credential was chosen is logged at debug level.
     pub fn from_env() -> Result<ClientBuilder> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -104,18 +109,45 @@ impl ClientBuilder {
             }
             other => Ok(other),
         };
-        let mut builder = ClientBuilder::default();
-        builder = match (read(env::API_KEY)?, read(env::BEARER_TOKEN)?) {
-            (Some(key), _) => builder.api_key(key),
-            (None, Some(token)) => builder.bearer_token(token),
-            (None, None) => {
+        let builder = ClientBuilder::default();
+        let key = read(env::API_KEY)?;
+        let token = read(env::BEARER_TOKEN)?;
+        let username = read(env::USERNAME)?;
+        let password = read(env::PASSWORD)?;
+        let (mut builder, chosen) = match (key, token, username, password) {
+            (Some(key), ..) => (builder.api_key(key), env::API_KEY),
+            (None, Some(token), ..) => (builder.bearer_token(token), env::BEARER_TOKEN),
+            (None, None, Some(username), Some(password)) => {
+                (builder.credentials(username, password), env::USERNAME)
+            }
+            (None, None, Some(_), None) => {
                 return Err(Error::Config(format!(
-                    "no credentials: set {} (or {})",
+                    "{} is set but {} is not",
+                    env::USERNAME,
+                    env::PASSWORD
+                )));
+            }
+            (None, None, None, Some(_)) => {
+                return Err(Error::Config(format!(
+                    "{} is set but {} is not",
+                    env::PASSWORD,
+                    env::USERNAME
+                )));
+            }
+            (None, None, None, None) => {
+                return Err(Error::Config(format!(
+                    "no credentials: set {} (or {}, or {} and {})",
                     env::API_KEY,
-                    env::BEARER_TOKEN
+                    env::BEARER_TOKEN,
+                    env::USERNAME,
+                    env::PASSWORD
                 )));
             }
         };
+        tracing::debug!(
+            credential = chosen,
+            "chose credentials from the environment"
+        );
         if let Some(url) = read(env::BASE_URL)? {
             builder = builder.base_url(url);
         }
@@ -123,16 +155,28 @@ impl ClientBuilder {
     }
 
     /// Authenticate with the Partner API key, sent as `X-API-Key` (360dialog's preferred method).
-    /// Replaces a bearer token set earlier.
+    /// Replaces credentials set earlier.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.auth = Some(Auth::ApiKey(SecretString::from(key.into())));
         self
     }
 
-    /// Authenticate with a bearer token (`Authorization: Bearer ...`). Replaces an API key set
+    /// Authenticate with a bearer token (`Authorization: Bearer ...`). Replaces credentials set
     /// earlier.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.auth = Some(Auth::Bearer(SecretString::from(token.into())));
+        self
+    }
+
+    /// Authenticate with a partner user's email and password: the client exchanges them for a
+    /// bearer token at `POST /api/v2/token`, reuses it, refreshes it shortly before it expires
+    /// (and once when the hub answers 401), and makes one token request however many requests
+    /// wait for it. Replaces credentials set earlier.
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Credentials {
+            username: username.into(),
+            password: SecretString::from(password.into()),
+        });
         self
     }
 
@@ -155,13 +199,65 @@ impl ClientBuilder {
         self
     }
 
+    /// How many times a failed request is sent again (default 3; `0` turns retries off).
+    ///
+    /// Retried: connection failures, timeouts, 408, 429, 502, 503 and 504, waiting as
+    /// `Retry-After` asks or with exponential backoff and jitter. GET is retried on all of them;
+    /// PATCH and POST only when the connection failed (the request never reached the hub),
+    /// unless [`retry_non_idempotent`](Self::retry_non_idempotent) is set.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The most time one call may take, waits and attempts included, before it stops retrying
+    /// (default 60 s). A retry whose wait would overrun it is not made.
+    pub fn retry_budget(mut self, budget: Duration) -> Self {
+        self.retry.budget = budget;
+        self
+    }
+
+    /// The longest `Retry-After` the client waits for (default 30 s); a longer one ends the call
+    /// with the error, whose [`Error::retry_after`] tells the wait.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.retry.max_retry_after = wait;
+        self
+    }
+
+    /// Also retry PATCH and POST after a timeout or a retryable status (default `false`): only
+    /// safe when sending the same update twice does no harm.
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry.retry_non_idempotent = retry;
+        self
+    }
+
+    /// The largest response body the client reads (default 32 MiB); a larger one ends the call
+    /// with [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Allow a plain `http://` base URL for a host other than this machine (default `false`).
+    /// Without it such a URL is refused, since credentials would cross the network unencrypted.
+    /// Loopback hosts (`127.0.0.1`, `::1`, `localhost`), as used by mock servers, are always
+    /// allowed.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     /// Builds the client, checking the configuration.
     pub fn build(self) -> Result<Client> {
         let auth = self.auth.ok_or_else(|| {
-            Error::Config("no credentials: call .api_key(..) or .bearer_token(..)".into())
+            Error::Config(
+                "no credentials: call .api_key(..), .bearer_token(..) or .credentials(..)".into(),
+            )
         })?;
-        let auth_header = auth.header().map_err(|why| Error::Config(why.into()))?;
-        let base_url = normalize_base_url(&self.base_url)?;
+        let base_url = normalize_base_url(&self.base_url, self.allow_insecure_http)?;
+        let request_auth = auth
+            .for_requests(&base_url)
+            .map_err(|why| Error::Config(why.into()))?;
         let http = crate::tls::configure(reqwest::ClientBuilder::new())?
             .user_agent(concat!("d360-partner-rust/", env!("CARGO_PKG_VERSION")))
             .timeout(self.timeout)
@@ -169,15 +265,16 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         let state = ClientState {
-            auth_kind: auth.kind(),
-            auth_header,
+            auth: request_auth,
+            retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
         };
         Ok(Client::new_with_client(&base_url, http, state))
     }
 }
 
 /// Checks a base URL and drops a trailing `/` (operation paths start with one).
-fn normalize_base_url(url: &str) -> Result<String> {
+fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
     let invalid = |why: &str| Error::Config(format!("base URL `{url}` {why}"));
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&format!("is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -192,10 +289,24 @@ fn normalize_base_url(url: &str) -> Result<String> {
     if !parsed.username().is_empty() || parsed.password().is_some() {
         // Credentials belong in `api_key`/`bearer_token`, where they are kept secret.
         return Err(Error::Config(
-            "base URL must not contain user info; use .api_key(..) or .bearer_token(..)".into(),
+            "base URL must not contain user info; use .api_key(..), .bearer_token(..) or .credentials(..)".into(),
+        ));
+    }
+    if parsed.scheme() == "http" && !allow_insecure_http && !is_loopback(&parsed) {
+        return Err(invalid(
+            "uses plain http:// to a host other than this machine, so credentials would cross \
+             the network unencrypted; use https://, or .allow_insecure_http(true) if you must",
         ));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+/// Whether the URL's host is this machine: `localhost`, `127.0.0.0/8` or `::1`.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -211,14 +322,45 @@ mod tests {
         }
     }
 
+    fn fixed_header(client: &Client) -> (String, bool) {
+        match &client.inner().auth {
+            RequestAuth::Fixed(name, value) => (name.to_string(), value.is_sensitive()),
+            RequestAuth::Token(_) => panic!("expected a fixed credential header"),
+        }
+    }
+
     #[test]
-    fn env_api_key_wins_over_bearer_token() {
-        let builder =
-            ClientBuilder::from_lookup(lookup(&[(env::API_KEY, "k"), (env::BEARER_TOKEN, "t")]))
-                .unwrap();
+    fn env_api_key_wins_over_bearer_token_and_credentials() {
+        let builder = ClientBuilder::from_lookup(lookup(&[
+            (env::API_KEY, "k"),
+            (env::BEARER_TOKEN, "t"),
+            (env::USERNAME, "u@example.com"),
+            (env::PASSWORD, "p"),
+        ]))
+        .unwrap();
         assert_eq!(builder.auth.as_ref().map(Auth::kind), Some("api_key"));
         let client = builder.build().unwrap();
-        assert_eq!(client.inner().auth_header.0, "x-api-key");
+        assert_eq!(fixed_header(&client), ("x-api-key".into(), true));
+    }
+
+    #[test]
+    fn env_username_and_password_choose_the_token_flow() {
+        let builder = ClientBuilder::from_lookup(lookup(&[
+            (env::USERNAME, "u@example.com"),
+            (env::PASSWORD, "p"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            builder.auth.as_ref().map(Auth::kind),
+            Some("username_password")
+        );
+        let err = ClientBuilder::from_lookup(lookup(&[(env::USERNAME, "u@example.com")]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "invalid client configuration: D360_PARTNER_USERNAME is set but D360_PARTNER_PASSWORD is not"
+        );
     }
 
     #[test]
@@ -232,8 +374,7 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(client.baseurl(), "http://127.0.0.1:8080");
-        assert_eq!(client.inner().auth_header.0, "authorization");
-        assert!(client.inner().auth_header.1.is_sensitive());
+        assert_eq!(fixed_header(&client), ("authorization".into(), true));
     }
 
     #[test]
@@ -243,7 +384,7 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "invalid client configuration: no credentials: set D360_PARTNER_API_KEY (or D360_PARTNER_BEARER_TOKEN)"
+            "invalid client configuration: no credentials: set D360_PARTNER_API_KEY (or D360_PARTNER_BEARER_TOKEN, or D360_PARTNER_USERNAME and D360_PARTNER_PASSWORD)"
         );
         let err = ClientBuilder::from_lookup(lookup(&[(env::API_KEY, " ")]))
             .unwrap_err()
@@ -264,6 +405,10 @@ mod tests {
                 "https://user:pw@hub.360dialog.io",
                 "must not contain user info",
             ),
+            (
+                "http://hub.360dialog.io",
+                "uses plain http:// to a host other than this machine, so credentials would cross the network unencrypted; use https://, or .allow_insecure_http(true)",
+            ),
         ] {
             let err = Client::builder()
                 .api_key("k")
@@ -277,6 +422,26 @@ mod tests {
                 "the URL's password must not be echoed: {err}"
             );
         }
+    }
+
+    #[test]
+    fn plain_http_is_allowed_for_loopback_hosts_and_by_explicit_opt_in() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+        ] {
+            assert!(
+                Client::builder().api_key("k").base_url(url).build().is_ok(),
+                "{url}"
+            );
+        }
+        let opted_in = Client::builder()
+            .api_key("k")
+            .base_url("http://hub.internal")
+            .allow_insecure_http(true)
+            .build();
+        assert!(opted_in.is_ok());
     }
 
     #[test]
@@ -299,19 +464,22 @@ mod tests {
     }
 
     #[test]
-    fn debug_output_redacts_the_secret() {
-        let builder = Client::builder().api_key("super-secret-key-123");
-        let client = builder.clone().build().unwrap();
-        for text in [
-            format!("{builder:?}"),
-            format!("{client:?}"),
-            format!("{:?}", client.inner()),
-        ] {
-            assert!(!text.contains("super-secret-key-123"), "{text}");
-            assert!(
-                text.contains("REDACTED") || text.contains("Sensitive"),
-                "{text}"
-            );
+    fn debug_output_redacts_every_kind_of_secret() {
+        let builders = [
+            Client::builder().api_key("super-secret-key-123"),
+            Client::builder().bearer_token("super-secret-key-123"),
+            Client::builder().credentials("user@example.com", "super-secret-key-123"),
+        ];
+        for builder in builders {
+            let client = builder.clone().build().unwrap();
+            for text in [
+                format!("{builder:?}"),
+                format!("{client:?}"),
+                format!("{:?}", client.inner()),
+            ] {
+                assert!(!text.contains("super-secret-key-123"), "{text}");
+                assert!(text.contains("[REDACTED]"), "{text}");
+            }
         }
     }
 }

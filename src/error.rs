@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 /// How much of an undecodable body an error keeps: enough to recognize an HTML error page or a
 /// truncated document, never megabytes.
@@ -62,21 +63,20 @@ pub struct ApiErrorMeta {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The hub answered with an error status.
-    Api {
-        /// The HTTP status.
+    /// The hub answered with an error status (4xx or 5xx).
+    Api(Box<ApiError>),
+    /// The username/password token flow failed: the hub refused the credentials, or its token
+    /// response was unusable.
+    Auth(Box<AuthError>),
+    /// A success response's body was not what the spec describes.
+    Decode(Box<DecodeError>),
+    /// A response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    ResponseTooLarge {
+        /// The HTTP status of the response.
         status: StatusCode,
-        /// The decoded error body (boxed: it keeps `Result<_, Error>` small on the happy path).
-        body: Box<ApiErrorBody>,
-    },
-    /// A response body (success or error) was not what the spec describes.
-    Decode {
-        /// The HTTP status, when known.
-        status: Option<StatusCode>,
-        /// The first [`BODY_PREFIX_LIMIT`] bytes of the body, lossily decoded.
-        body_prefix: String,
-        /// Why decoding failed.
-        source: serde_json::Error,
+        /// The limit in bytes.
+        limit: usize,
     },
     /// The hub answered a status the generated code does not expect (for example a 1xx or 3xx).
     UnexpectedStatus {
@@ -91,12 +91,68 @@ pub enum Error {
     Config(String),
 }
 
+/// An error status from the hub, with what its body said.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    #[serde(with = "status_code")]
+    pub status: StatusCode,
+    /// The decoded error body; `None` when the body was not a JSON object (an HTML error page
+    /// from a proxy, say), in which case [`body_prefix`](Self::body_prefix) holds its start.
+    pub body: Option<ApiErrorBody>,
+    /// The first [`BODY_PREFIX_LIMIT`] bytes of a body that did not decode.
+    pub body_prefix: Option<String>,
+    /// How long the hub asked the client to wait (`Retry-After`), on 429 and 503.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// The hub's error description, when the body has one.
+    pub fn meta(&self) -> Option<&ApiErrorMeta> {
+        self.body.as_ref().and_then(|body| body.meta.as_ref())
+    }
+}
+
+/// Why the username/password token flow failed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AuthError {
+    /// The token endpoint's HTTP status.
+    #[serde(with = "status_code::optional")]
+    pub status: Option<StatusCode>,
+    /// The server's message (`developer_message`, or OAuth's `error_description`/`error`), or
+    /// what was wrong with its answer. Never contains the password.
+    pub message: String,
+    /// The hub's `360dialog_trace_id`, when its body had one.
+    pub trace_id: Option<String>,
+}
+
+/// Why a success response's body did not decode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The HTTP status, when known.
+    #[serde(with = "status_code::optional")]
+    pub status: Option<StatusCode>,
+    /// Where in the body decoding failed, e.g. `settings.io_secure`; `None` when unknown.
+    pub path: Option<String>,
+    /// What was wrong there.
+    pub message: String,
+    /// The first [`BODY_PREFIX_LIMIT`] bytes of the body, lossily decoded.
+    pub body_prefix: String,
+}
+
 impl Error {
     /// The HTTP status, when the hub answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } | Error::UnexpectedStatus { status } => Some(*status),
-            Error::Decode { status, .. } => *status,
+            Error::Api(api) => Some(api.status),
+            Error::Auth(auth) => auth.status,
+            Error::Decode(decode) => decode.status,
+            Error::ResponseTooLarge { status, .. } | Error::UnexpectedStatus { status } => {
+                Some(*status)
+            }
             Error::Transport(e) => e.status(),
             Error::InvalidRequest(_) | Error::Config(_) => None,
         }
@@ -105,42 +161,51 @@ impl Error {
     /// The hub's error description, for [`Error::Api`] with a `meta` body.
     pub fn api_error(&self) -> Option<&ApiErrorMeta> {
         match self {
-            Error::Api { body, .. } => body.meta.as_ref(),
+            Error::Api(api) => api.meta(),
             _ => None,
         }
     }
 
-    /// The hub's `developer_message`.
+    /// The hub's `developer_message` (or, for [`Error::Auth`], the server's message).
     pub fn developer_message(&self) -> Option<&str> {
-        self.api_error().map(|meta| meta.developer_message.as_str())
+        match self {
+            Error::Auth(auth) => Some(&auth.message),
+            _ => self.api_error().map(|meta| meta.developer_message.as_str()),
+        }
     }
 
     /// The hub's `360dialog_trace_id`: quote it to 360dialog support.
     pub fn trace_id(&self) -> Option<&str> {
-        self.api_error().and_then(|meta| meta.trace_id.as_deref())
+        match self {
+            Error::Auth(auth) => auth.trace_id.as_deref(),
+            _ => self.api_error().and_then(|meta| meta.trace_id.as_deref()),
+        }
+    }
+
+    /// How long the hub asked to wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(api) => api.retry_after,
+            _ => None,
+        }
     }
 
     /// Whether the same request may succeed when sent again: connection failures, timeouts,
-    /// 408, 429, 502, 503 and 504.
+    /// 408, 429, 502, 503 and 504. The client has already retried these as far as its retry
+    /// settings allow.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(e) => {
                 e.is_connect() || e.is_timeout() || e.status().is_some_and(is_retryable_status)
             }
-            _ => self.status().is_some_and(is_retryable_status),
+            Error::Api(api) => is_retryable_status(api.status),
+            _ => false,
         }
     }
 
-    pub(crate) fn decode(
-        status: Option<StatusCode>,
-        body: &[u8],
-        source: serde_json::Error,
-    ) -> Self {
-        Error::Decode {
-            status,
-            body_prefix: body_prefix(body),
-            source,
-        }
+    /// Whether the request or connection timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_timeout())
     }
 }
 
@@ -150,7 +215,7 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 }
 
 /// At most [`BODY_PREFIX_LIMIT`] bytes of a body as text, cut at a character boundary.
-fn body_prefix(body: &[u8]) -> String {
+pub(crate) fn body_prefix(body: &[u8]) -> String {
     let cut = &body[..body.len().min(BODY_PREFIX_LIMIT)];
     let mut text = String::from_utf8_lossy(cut).into_owned();
     if body.len() > BODY_PREFIX_LIMIT {
@@ -164,45 +229,86 @@ fn body_prefix(body: &[u8]) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api { status, body } => {
-                write!(f, "360dialog API error: HTTP {status}")?;
-                match &body.meta {
-                    Some(meta) => {
-                        write!(f, ": {}", meta.developer_message)?;
-                        if let Some(trace_id) = &meta.trace_id {
-                            write!(f, " (360dialog_trace_id: {trace_id})")?;
-                        }
-                        Ok(())
-                    }
-                    None if !body.extra.is_empty() => {
-                        write!(f, ": {}", Value::Object(body.extra.clone()))
-                    }
-                    None => Ok(()),
+            Error::Api(api) => {
+                write!(f, "360dialog API error: HTTP {}", api.status)?;
+                match (&api.body, &api.body_prefix) {
+                    (Some(body), _) => write_error_body(f, body)?,
+                    (None, Some(prefix)) => write!(
+                        f,
+                        "; the body is not a hub error, it starts with: {prefix:?}"
+                    )?,
+                    (None, None) => {}
                 }
+                if let Some(wait) = api.retry_after {
+                    write!(f, " (Retry-After: {} s)", wait.as_secs())?;
+                }
+                Ok(())
             }
-            Error::Decode {
-                status,
-                body_prefix,
-                source,
-            } => {
+            Error::Auth(auth) => {
+                write!(f, "authentication failed")?;
+                if let Some(status) = auth.status {
+                    write!(f, ": HTTP {status}")?;
+                }
+                write!(f, ": {}", auth.message)?;
+                write_trace_id(f, auth.trace_id.as_deref())
+            }
+            Error::Decode(decode) => {
                 write!(f, "could not decode the response body")?;
-                if let Some(status) = status {
+                if let Some(status) = decode.status {
                     write!(f, " (HTTP {status})")?;
                 }
-                write!(f, ": {source}; body starts with: {body_prefix:?}")
+                if let Some(path) = &decode.path {
+                    write!(f, " at `{path}`")?;
+                }
+                write!(
+                    f,
+                    ": {}; body starts with: {:?}",
+                    decode.message, decode.body_prefix
+                )
             }
+            Error::ResponseTooLarge { status, limit } => write!(
+                f,
+                "the response body (HTTP {status}) is larger than the limit of {limit} bytes"
+            ),
             Error::UnexpectedStatus { status } => write!(f, "unexpected HTTP status {status}"),
-            Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Transport(e) => {
+                // reqwest's own message names only the URL; the cause is in its sources.
+                write!(f, "request failed: {e}")?;
+                let mut source = std::error::Error::source(e);
+                while let Some(cause) = source {
+                    write!(f, ": {cause}")?;
+                    source = cause.source();
+                }
+                Ok(())
+            }
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
         }
     }
 }
 
+/// `: <developer_message> (360dialog_trace_id: ..)`, or the body's fields when it has no `meta`.
+fn write_error_body(f: &mut fmt::Formatter<'_>, body: &ApiErrorBody) -> fmt::Result {
+    match &body.meta {
+        Some(meta) => {
+            write!(f, ": {}", meta.developer_message)?;
+            write_trace_id(f, meta.trace_id.as_deref())
+        }
+        None if !body.extra.is_empty() => write!(f, ": {}", Value::Object(body.extra.clone())),
+        None => Ok(()),
+    }
+}
+
+fn write_trace_id(f: &mut fmt::Formatter<'_>, trace_id: Option<&str>) -> fmt::Result {
+    match trace_id {
+        Some(trace_id) => write!(f, " (360dialog_trace_id: {trace_id})"),
+        None => Ok(()),
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Decode { source, .. } => Some(source),
             Error::Transport(e) => Some(e),
             _ => None,
         }
@@ -213,20 +319,68 @@ impl From<progenitor_client::Error<ApiErrorBody>> for Error {
     fn from(error: progenitor_client::Error<ApiErrorBody>) -> Self {
         use progenitor_client::Error as Generated;
         match error {
-            Generated::ErrorResponse(response) => Error::Api {
+            Generated::ErrorResponse(response) => Error::Api(Box::new(ApiError {
                 status: response.status(),
-                body: Box::new(response.into_inner()),
-            },
-            Generated::InvalidResponsePayload(body, source) => Error::decode(None, &body, source),
+                retry_after: crate::retry::retry_after(response.headers(), SystemTime::now()),
+                body: Some(response.into_inner()),
+                body_prefix: None,
+            })),
+            // The hooks check every body before the generated code decodes it (see `relay`),
+            // so this arm is a fallback for operations without a check.
+            Generated::InvalidResponsePayload(body, source) => {
+                Error::Decode(Box::new(DecodeError {
+                    status: None,
+                    path: None,
+                    message: source.to_string(),
+                    body_prefix: body_prefix(&body),
+                }))
+            }
             Generated::UnexpectedResponse(response) => Error::UnexpectedStatus {
                 status: response.status(),
             },
             Generated::CommunicationError(e)
             | Generated::ResponseBodyError(e)
             | Generated::InvalidUpgrade(e) => Error::Transport(e),
-            Generated::InvalidRequest(message) | Generated::Custom(message) => {
-                Error::InvalidRequest(message)
+            Generated::Custom(message) => crate::relay::Relayed::decode(&message)
+                .map(Error::from)
+                .unwrap_or(Error::InvalidRequest(message)),
+            Generated::InvalidRequest(message) => Error::InvalidRequest(message),
+        }
+    }
+}
+
+/// `StatusCode` as its number, for the relayed errors' serde.
+mod status_code {
+    use reqwest::StatusCode;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    pub fn serialize<S: Serializer>(status: &StatusCode, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u16(status.as_u16())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<StatusCode, D::Error> {
+        StatusCode::from_u16(u16::deserialize(d)?).map_err(D::Error::custom)
+    }
+
+    pub mod optional {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            status: &Option<StatusCode>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match status {
+                Some(status) => super::serialize(status, s),
+                None => s.serialize_none(),
             }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<StatusCode>, D::Error> {
+            Option::<u16>::deserialize(d)?
+                .map(|code| StatusCode::from_u16(code).map_err(D::Error::custom))
+                .transpose()
         }
     }
 }
@@ -244,16 +398,23 @@ mod tests {
         assert_eq!(body_prefix(b"<html>"), "<html>");
     }
 
+    fn api(status: u16, body: &str) -> Error {
+        Error::Api(Box::new(ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            body: serde_json::from_str(body).ok(),
+            body_prefix: serde_json::from_str::<ApiErrorBody>(body)
+                .is_err()
+                .then(|| body_prefix(body.as_bytes())),
+            retry_after: None,
+        }))
+    }
+
     #[test]
     fn display_names_status_message_and_trace_id() {
-        let body: ApiErrorBody = serde_json::from_str(
+        let error = api(
+            404,
             r#"{"meta":{"developer_message":"Partner not found","http_code":404,"success":false,"360dialog_trace_id":"t-1"}}"#,
-        )
-        .unwrap();
-        let error = Error::Api {
-            status: StatusCode::NOT_FOUND,
-            body: Box::new(body),
-        };
+        );
         assert_eq!(
             error.to_string(),
             "360dialog API error: HTTP 404 Not Found: Partner not found (360dialog_trace_id: t-1)"
@@ -264,14 +425,16 @@ mod tests {
 
     #[test]
     fn bodies_of_other_shapes_still_decode_and_show() {
-        let body: ApiErrorBody =
-            serde_json::from_str(r#"{"error":"invalid_grant","error_description":"bad password"}"#)
-                .unwrap();
-        assert_eq!(body.meta, None);
-        let error = Error::Api {
-            status: StatusCode::UNAUTHORIZED,
-            body: Box::new(body),
-        };
+        let error = api(
+            401,
+            r#"{"error":"invalid_grant","error_description":"bad password"}"#,
+        );
         assert!(error.to_string().contains("bad password"), "{error}");
+        let error = api(502, "<html><body>Bad Gateway</body></html>");
+        assert_eq!(
+            error.to_string(),
+            "360dialog API error: HTTP 502 Bad Gateway; the body is not a hub error, it starts with: \"<html><body>Bad Gateway</body></html>\""
+        );
+        assert!(error.is_retryable());
     }
 }

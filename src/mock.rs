@@ -3,9 +3,12 @@
 //!
 //! [`MockHub::start`] listens on 127.0.0.1 on a free port and serves one partner,
 //! [`MockHub::PARTNER_ID`]: `get_partner` returns it and `patch_partner` updates it, as the hub
-//! does. Requests without the hub's credentials get 401, unknown partners 404, both with the
-//! hub's `meta` error body. A test can replace any operation's outcome with a typed value and
-//! inspect every request the hub received.
+//! does. It accepts [`MockHub::API_KEY`], [`MockHub::BEARER_TOKEN`], and the tokens its
+//! `POST /api/v2/token` issues for [`MockHub::USERNAME`] and [`MockHub::PASSWORD`]. Requests
+//! without valid credentials get 401, unknown partners 404, both with the hub's `meta` error
+//! body. A test can replace any operation's outcome with a typed value, queue transient faults
+//! (429, 503, slow answers) in front of the partner routes, and inspect every request the hub
+//! received.
 //!
 //! ```
 //! use d360_partner::mock::{MockError, MockHub};
@@ -38,8 +41,9 @@
 use crate::Client;
 use crate::types::{PartnerOut, PatchPartnerIn};
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::any};
 
 /// A running mock hub. Stops when dropped.
@@ -79,6 +83,59 @@ impl MockError {
     }
 }
 
+/// A transient failure the hub answers with once, before serving normally again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MockFault {
+    status: u16,
+    retry_after: Option<String>,
+    delay: Option<Duration>,
+    body: Option<String>,
+}
+
+impl MockFault {
+    /// Answer with `status` and the hub's `meta` error body.
+    pub fn status(status: u16) -> Self {
+        MockFault {
+            status,
+            retry_after: None,
+            delay: None,
+            body: None,
+        }
+    }
+
+    /// Add a `Retry-After` header, in seconds.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.to_string());
+        self
+    }
+
+    /// Answer only after `delay` (to exceed a client's timeout).
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// Answer with this raw body instead of the hub's error body (an HTML proxy page, say).
+    pub fn body(mut self, body: impl Into<String>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    fn response(&self) -> ResponseTemplate {
+        let mut response = match &self.body {
+            Some(body) => ResponseTemplate::new(self.status).set_body_string(body.clone()),
+            None => MockError::new(self.status, "Injected fault").response(),
+        };
+        if let Some(seconds) = &self.retry_after {
+            response = response.insert_header("retry-after", seconds.as_str());
+        }
+        if let Some(delay) = self.delay {
+            response = response.set_delay(delay);
+        }
+        response
+    }
+}
+
 /// A request the hub received.
 #[derive(Clone, Debug)]
 pub struct RecordedRequest {
@@ -115,6 +172,9 @@ struct HubState {
     partners: HashMap<String, PartnerOut>,
     get_partner: Option<Result<PartnerOut, MockError>>,
     patch_partner: Option<Result<PartnerOut, MockError>>,
+    faults: VecDeque<MockFault>,
+    issued_tokens: HashSet<String>,
+    token_lifetime_s: u64,
     requests: Vec<RecordedRequest>,
 }
 
@@ -123,12 +183,22 @@ impl MockHub {
     pub const API_KEY: &'static str = "mock-partner-api-key";
     /// The bearer token the hub accepts.
     pub const BEARER_TOKEN: &'static str = "mock-bearer-token";
+    /// The partner user's email the token endpoint accepts.
+    pub const USERNAME: &'static str = "partner-user@mock.example";
+    /// That user's password.
+    pub const PASSWORD: &'static str = "mock-partner-password";
     /// The id of the partner the hub serves.
     pub const PARTNER_ID: &'static str = "MockPartner01";
+    /// The `expires_in` of issued tokens unless [`set_token_lifetime`](Self::set_token_lifetime)
+    /// changes it (a day, as the hub's older API documents).
+    pub const TOKEN_LIFETIME_S: u64 = 86400;
 
     /// Starts a hub on 127.0.0.1, on a free port.
     pub async fn start() -> MockHub {
-        let state = Arc::new(Mutex::new(HubState::default()));
+        let state = Arc::new(Mutex::new(HubState {
+            token_lifetime_s: Self::TOKEN_LIFETIME_S,
+            ..HubState::default()
+        }));
         lock(&state)
             .partners
             .insert(Self::PARTNER_ID.into(), Self::default_partner());
@@ -154,6 +224,15 @@ impl MockHub {
             .base_url(self.base_url())
             .build()
             .expect("a client for a loopback URL with a valid key always builds")
+    }
+
+    /// A client for this hub that logs in with [`MockHub::USERNAME`] and [`MockHub::PASSWORD`].
+    pub fn token_client(&self) -> Client {
+        Client::builder()
+            .credentials(Self::USERNAME, Self::PASSWORD)
+            .base_url(self.base_url())
+            .build()
+            .expect("a client for a loopback URL with credentials always builds")
     }
 
     /// The partner a new hub serves.
@@ -195,6 +274,32 @@ impl MockHub {
         lock(&self.state).patch_partner = Some(outcome);
     }
 
+    /// Queues `fault` as the answer to the next request to a partner route (after the faults
+    /// already queued). Token requests are not affected.
+    pub fn push_fault(&self, fault: MockFault) {
+        lock(&self.state).faults.push_back(fault);
+    }
+
+    /// Sets the `expires_in` of tokens issued from now on.
+    pub fn set_token_lifetime(&self, seconds: u64) {
+        lock(&self.state).token_lifetime_s = seconds;
+    }
+
+    /// Makes every token issued so far invalid, as if the hub revoked them: requests with them
+    /// get 401.
+    pub fn revoke_tokens(&self) {
+        lock(&self.state).issued_tokens.clear();
+    }
+
+    /// How many token requests the hub received.
+    pub fn token_requests(&self) -> usize {
+        lock(&self.state)
+            .requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == TOKEN_PATH)
+            .count()
+    }
+
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state).requests.clone()
@@ -232,16 +337,26 @@ impl Respond for Router {
                 .collect(),
             body: request.body.clone(),
         });
+        if request.method.as_str() == "POST" && request.url.path() == TOKEN_PATH {
+            return issue_token(&mut state, &request.body);
+        }
+        let bearer = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
         let authorized = request
             .headers
             .get("x-api-key")
             .is_some_and(|v| v == MockHub::API_KEY)
-            || request
-                .headers
-                .get("authorization")
-                .is_some_and(|v| v == format!("Bearer {}", MockHub::BEARER_TOKEN).as_str());
+            || bearer.is_some_and(|token| {
+                token == MockHub::BEARER_TOKEN || state.issued_tokens.contains(token)
+            });
         if !authorized {
             return MockError::new(401, "Invalid or missing credentials").response();
+        }
+        if let Some(fault) = state.faults.pop_front() {
+            return fault.response();
         }
         let segments: Vec<&str> = request.url.path().trim_matches('/').split('/').collect();
         match (request.method.as_str(), segments.as_slice()) {
@@ -281,6 +396,29 @@ impl Respond for Router {
             .response(),
         }
     }
+}
+
+/// The hub's token endpoint (not in the vendored spec, whose security scheme only names it).
+const TOKEN_PATH: &str = "/api/v2/token";
+
+/// Answers `POST /api/v2/token`: a new token for the right username and password, else 401.
+fn issue_token(state: &mut HubState, body: &[u8]) -> ResponseTemplate {
+    let credentials: Value = serde_json::from_slice(body).unwrap_or_default();
+    let valid = credentials["username"] == MockHub::USERNAME
+        && credentials["password"] == MockHub::PASSWORD;
+    if !valid {
+        return MockError::new(401, "Invalid username or password").response();
+    }
+    let token = format!(
+        "mock-access-token-{}",
+        state.issued_tokens.len() + state.requests.len()
+    );
+    state.issued_tokens.insert(token.clone());
+    ResponseTemplate::new(200).set_body_json(json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": state.token_lifetime_s,
+    }))
 }
 
 fn answer(outcome: &Result<PartnerOut, MockError>) -> ResponseTemplate {

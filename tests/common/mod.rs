@@ -2,7 +2,7 @@
 
 #![allow(dead_code)] // each test file uses a different subset
 
-use d360_partner::Client;
+use d360_partner::{Client, ClientBuilder};
 use serde_json::{Value, json};
 use std::time::Duration;
 use wiremock::matchers::{method, path};
@@ -13,12 +13,22 @@ pub const PARTNER_ID: &str = "PaRtNeR01";
 
 /// A client for `server` with an API key; every request is bounded by a short timeout.
 pub fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_key(API_KEY)
-        .base_url(server.uri())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap()
+    client_with(server, |builder| builder)
+}
+
+/// [`client`] with more settings.
+pub fn client_with(
+    server: &MockServer,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> Client {
+    configure(
+        Client::builder()
+            .api_key(API_KEY)
+            .base_url(server.uri())
+            .timeout(Duration::from_secs(5)),
+    )
+    .build()
+    .unwrap()
 }
 
 /// A `PartnerOut` body as the hub sends it, with every documented field.

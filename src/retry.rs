@@ -1,0 +1,246 @@
+//! When a failed request is sent again, and how long to wait first.
+//!
+//! The hub rate-limits (429, with `Retry-After`) and has transient 5xx and network failures like
+//! any service. Idempotent requests are retried on those; a PATCH or POST only when it provably
+//! never reached the server (the connection failed), since a repeated update may apply twice.
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use std::time::{Duration, SystemTime};
+
+/// Default number of retries after the first attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// Default limit on the time one call may spend, waits and attempts included, before it stops
+/// retrying.
+pub const DEFAULT_RETRY_BUDGET: Duration = Duration::from_secs(60);
+/// Default longest `Retry-After` the client waits for; a longer one ends the call with the 429
+/// or 503 error, whose [`retry_after`](crate::ApiError::retry_after) says how long to wait.
+pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// First backoff delay; each retry doubles it, up to [`MAX_BACKOFF`], with full jitter.
+const INITIAL_BACKOFF: Duration = Duration::from_millis(200);
+/// Longest backoff delay between two attempts (when the server gives no `Retry-After`).
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// How a client retries. Set through the [`ClientBuilder`](crate::ClientBuilder).
+#[derive(Clone, Debug)]
+pub(crate) struct RetryPolicy {
+    pub(crate) max_retries: u32,
+    pub(crate) budget: Duration,
+    pub(crate) max_retry_after: Duration,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: DEFAULT_MAX_RETRIES,
+            budget: DEFAULT_RETRY_BUDGET,
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
+            initial_backoff: INITIAL_BACKOFF,
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+/// What went wrong with one attempt, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Failure {
+    /// The connection could not be established: the request never reached the server.
+    Connect,
+    /// The request was sent (or may have been) but no complete response came back.
+    AfterSend,
+    /// The server answered with this status.
+    Status(StatusCode),
+}
+
+impl Failure {
+    pub(crate) fn of_transport(error: &reqwest::Error) -> Failure {
+        if error.is_connect() {
+            Failure::Connect
+        } else {
+            Failure::AfterSend
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before the next attempt, or `None` when the call should end with this failure.
+    ///
+    /// `retries_done` counts retries already made; `elapsed` is the time the call has taken.
+    pub(crate) fn next_wait(
+        &self,
+        method: &Method,
+        failure: Failure,
+        headers: Option<&HeaderMap>,
+        retries_done: u32,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        if retries_done >= self.max_retries || !self.may_retry(method, failure) {
+            return None;
+        }
+        let wait = match headers.and_then(|h| retry_after(h, SystemTime::now())) {
+            Some(asked) if asked > self.max_retry_after => return None,
+            Some(asked) => asked,
+            None => self.backoff(retries_done),
+        };
+        (elapsed + wait <= self.budget).then_some(wait)
+    }
+
+    fn may_retry(&self, method: &Method, failure: Failure) -> bool {
+        let transient = match failure {
+            Failure::Connect => return true,
+            Failure::AfterSend => true,
+            Failure::Status(status) => crate::error::is_retryable_status(status),
+        };
+        transient && (self.retry_non_idempotent || is_idempotent(method))
+    }
+
+    /// Exponential backoff with full jitter: uniformly random in `[0, min(cap, base·2^n)]`, so
+    /// clients that failed together do not come back together.
+    fn backoff(&self, retries_done: u32) -> Duration {
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1u32.checked_shl(retries_done).unwrap_or(u32::MAX))
+            .min(MAX_BACKOFF);
+        ceiling.mul_f64(fastrand::f64())
+    }
+}
+
+/// GET, HEAD, OPTIONS, PUT and DELETE may be repeated without changing the outcome (RFC 9110).
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+    )
+}
+
+/// The wait a `Retry-After` header asks for, in delay-seconds or HTTP-date form.
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    // A date in the past means "now".
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(retry_after: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(retry_after).unwrap());
+        headers
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = httpdate::parse_http_date("Sun, 22 Nov 2026 10:00:00 GMT").unwrap();
+        assert_eq!(
+            retry_after(&headers("7"), now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            retry_after(&headers("Sun, 22 Nov 2026 10:00:12 GMT"), now),
+            Some(Duration::from_secs(12))
+        );
+        assert_eq!(
+            retry_after(&headers("Sun, 22 Nov 2026 09:00:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&headers("soon"), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn get_is_retried_on_transient_statuses_and_patch_only_on_connect_errors() {
+        let policy = RetryPolicy::default();
+        let wait =
+            |method: &Method, failure| policy.next_wait(method, failure, None, 0, Duration::ZERO);
+        for status in [408, 429, 502, 503, 504] {
+            let failure = Failure::Status(StatusCode::from_u16(status).unwrap());
+            assert!(wait(&Method::GET, failure).is_some(), "GET {status}");
+            assert!(wait(&Method::PATCH, failure).is_none(), "PATCH {status}");
+        }
+        for status in [400, 401, 404, 500] {
+            let failure = Failure::Status(StatusCode::from_u16(status).unwrap());
+            assert!(wait(&Method::GET, failure).is_none(), "GET {status}");
+        }
+        assert!(wait(&Method::PATCH, Failure::Connect).is_some());
+        assert!(wait(&Method::POST, Failure::AfterSend).is_none());
+        assert!(wait(&Method::GET, Failure::AfterSend).is_some());
+
+        let opted_in = RetryPolicy {
+            retry_non_idempotent: true,
+            ..RetryPolicy::default()
+        };
+        let failure = Failure::Status(StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            opted_in
+                .next_wait(&Method::PATCH, failure, None, 0, Duration::ZERO)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn retries_stop_at_the_limit_the_budget_and_an_overlong_retry_after() {
+        let policy = RetryPolicy::default();
+        let failure = Failure::Status(StatusCode::TOO_MANY_REQUESTS);
+        let get = Method::GET;
+        assert_eq!(
+            policy.next_wait(&get, failure, Some(&headers("2")), 2, Duration::ZERO),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            policy.next_wait(&get, failure, Some(&headers("2")), 3, Duration::ZERO),
+            None
+        );
+        assert_eq!(
+            policy.next_wait(&get, failure, Some(&headers("31")), 0, Duration::ZERO),
+            None
+        );
+        assert_eq!(
+            policy.next_wait(
+                &get,
+                failure,
+                Some(&headers("2")),
+                0,
+                Duration::from_secs(59)
+            ),
+            None
+        );
+        let off = RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(
+            off.next_wait(&get, Failure::Connect, None, 0, Duration::ZERO),
+            None
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_from_200ms_up_to_10s_with_jitter_below_the_ceiling() {
+        let policy = RetryPolicy::default();
+        for (retries_done, ceiling_ms) in [
+            (0, 200),
+            (1, 400),
+            (3, 1600),
+            (5, 6400),
+            (6, 10_000),
+            (40, 10_000),
+        ] {
+            for _ in 0..100 {
+                let wait = policy.backoff(retries_done);
+                assert!(
+                    wait <= Duration::from_millis(ceiling_ms),
+                    "{retries_done}: {wait:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The username/password token flow against the mock hub: one token request however many calls
+//! wait for it, refresh ahead of expiry, one refresh and one retry on a 401, and a refusal that
+//! names the server's message.
+
+use d360_partner::mock::{MockError, MockHub};
+use d360_partner::{Client, Error};
+use std::time::Duration;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn get(client: &Client) -> Result<(), Error> {
+    client
+        .get_partner()
+        .partner_id(MockHub::PARTNER_ID)
+        .send()
+        .await
+        .map(drop)
+        .map_err(Error::from)
+}
+
+/// The `authorization` headers of the partner requests, in order.
+fn bearer_tokens_sent(hub: &MockHub) -> Vec<String> {
+    hub.requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v2/partners/"))
+        .map(|r| r.header("authorization").unwrap_or_default().to_string())
+        .collect()
+}
+
+async fn fifty_concurrent_calls(client: &Client) {
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { get(&client).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_calls_at_expiry_make_exactly_one_token_request() {
+    let hub = MockHub::start().await;
+    hub.set_token_lifetime(1);
+    let client = hub.token_client();
+
+    fifty_concurrent_calls(&client).await;
+    assert_eq!(
+        hub.token_requests(),
+        1,
+        "a cold client fetches once for 50 calls"
+    );
+
+    tokio::time::sleep(Duration::from_millis(1100)).await; // the token has expired
+    fifty_concurrent_calls(&client).await;
+    assert_eq!(hub.token_requests(), 2, "50 calls at expiry fetch once");
+
+    let tokens = bearer_tokens_sent(&hub);
+    assert_eq!(tokens.len(), 100);
+    assert!(tokens[..50].iter().all(|t| *t == tokens[0]));
+    assert!(tokens[50..].iter().all(|t| *t == tokens[50]));
+    assert_ne!(tokens[0], tokens[50]);
+}
+
+#[tokio::test]
+async fn a_token_is_refreshed_ahead_of_its_expiry() {
+    let hub = MockHub::start().await;
+    // Lives 2 s, so it is replaced a tenth of its life (200 ms) before it expires.
+    hub.set_token_lifetime(2);
+    let client = hub.token_client();
+    get(&client).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1850)).await;
+    get(&client).await.unwrap();
+    assert_eq!(hub.token_requests(), 2);
+    let tokens = bearer_tokens_sent(&hub);
+    assert_ne!(tokens[0], tokens[1], "the second call used the new token");
+}
+
+#[tokio::test]
+async fn clones_of_a_client_share_the_token() {
+    let hub = MockHub::start().await;
+    let client = hub.token_client();
+    get(&client).await.unwrap();
+    get(&client.clone()).await.unwrap();
+    assert_eq!(hub.token_requests(), 1);
+}
+
+#[tokio::test]
+async fn a_401_triggers_one_refresh_and_one_retry() {
+    let hub = MockHub::start().await;
+    let client = hub.token_client();
+    get(&client).await.unwrap();
+    hub.revoke_tokens();
+    get(&client).await.unwrap();
+    let calls: Vec<(String, String)> = hub
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    let partner = format!("/api/v2/partners/{}", MockHub::PARTNER_ID);
+    let expected = [
+        ("POST", "/api/v2/token"),
+        ("GET", partner.as_str()),
+        ("GET", partner.as_str()), // 401: the token was revoked
+        ("POST", "/api/v2/token"),
+        ("GET", partner.as_str()),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(calls, expected);
+}
+
+#[tokio::test]
+async fn a_second_401_is_the_answer() {
+    let hub = MockHub::start().await;
+    hub.set_get_partner(Err(MockError::new(401, "Token no longer valid")));
+    let client = hub.token_client();
+    let error = get(&client).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 401),
+        "{error:?}"
+    );
+    assert_eq!(error.developer_message(), Some("Token no longer valid"));
+    assert_eq!(
+        hub.token_requests(),
+        2,
+        "one token, one refresh after the first 401"
+    );
+    assert_eq!(bearer_tokens_sent(&hub).len(), 2, "one call, one retry");
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_an_auth_error_naming_the_servers_message_and_never_loops() {
+    let hub = MockHub::start().await;
+    let client = Client::builder()
+        .credentials(MockHub::USERNAME, "wrong-password-123")
+        .base_url(hub.base_url())
+        .build()
+        .unwrap();
+    let error = get(&client).await.unwrap_err();
+    assert!(matches!(error, Error::Auth(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "authentication failed: HTTP 401 Unauthorized: Invalid username or password (360dialog_trace_id: mock-trace-401)"
+    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert!(!format!("{error:?}").contains("wrong-password-123"));
+    assert_eq!(hub.token_requests(), 1);
+    assert!(
+        bearer_tokens_sent(&hub).is_empty(),
+        "no API call without a token"
+    );
+
+    // The next call tries once more, once.
+    get(&client).await.unwrap_err();
+    assert_eq!(hub.token_requests(), 2);
+}
+
+#[tokio::test]
+async fn an_oauth_style_refusal_shows_its_description() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v2/token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+            "error": "invalid_grant",
+            "error_description": "Wrong email or password."
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .credentials("user@example.com", "pw")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let error = get(&client).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "authentication failed: HTTP 400 Bad Request: Wrong email or password."
+    );
+}
+
+#[tokio::test]
+async fn a_token_answer_without_a_token_is_an_auth_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v2/token"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"token_type": "Bearer"})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .credentials("user@example.com", "pw")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let error = get(&client).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "authentication failed: HTTP 200 OK: the token answer is not {\"access_token\", \"token_type\", \"expires_in\"}: missing field `access_token` at line 1 column 23"
+    );
+}
+
+#[tokio::test]
+async fn the_token_request_carries_the_username_and_password_as_json() {
+    let hub = MockHub::start().await;
+    get(&hub.token_client()).await.unwrap();
+    let token_request = &hub.requests()[0];
+    assert_eq!(token_request.method, "POST");
+    assert_eq!(token_request.path, "/api/v2/token");
+    assert_eq!(
+        token_request.header("content-type"),
+        Some("application/json")
+    );
+    assert_eq!(
+        token_request.json(),
+        Some(serde_json::json!({"username": MockHub::USERNAME, "password": MockHub::PASSWORD}))
+    );
+}
