@@ -111,9 +111,12 @@ pub(crate) fn check<T: DeserializeOwned>(body: &[u8]) -> Result<(), PathError> {
     let verdict = serde_path_to_error::deserialize::<_, T>(&mut deserializer)
         .map(drop)
         .map_err(|error| {
+            // `?` stands for a key that was still being read (a truncated body): the object
+            // holding it is the useful answer.
             let path = error.path().to_string();
+            let path = path.trim_end_matches(".?").trim_end_matches('?');
             PathError {
-                path: (path != ".").then_some(path),
+                path: (!path.is_empty() && path != ".").then(|| path.to_string()),
                 message: error.into_inner().to_string(),
             }
         });

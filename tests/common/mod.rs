@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod faulty;
+
 use d360_partner::{Client, ClientBuilder};
 use serde_json::{Value, json};
 use std::time::Duration;

@@ -1,0 +1,329 @@
+//! Against servers that fail on purpose: every call ends in success after retrying, or in a
+//! clear typed error, within a bounded time.
+
+mod common;
+
+use common::faulty::{Answer, FaultyServer};
+use common::{API_KEY, PARTNER_ID, error_json, partner_json};
+use d360_partner::mock::{MockFault, MockHub};
+use d360_partner::types::{PartnerOut, PatchPartnerIn};
+use d360_partner::{Client, ClientBuilder, Error};
+use std::time::{Duration, Instant};
+
+fn client(base_url: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
+    configure(
+        Client::builder()
+            .api_key(API_KEY)
+            .base_url(base_url)
+            .timeout(Duration::from_secs(5)),
+    )
+    .build()
+    .unwrap()
+}
+
+async fn get(client: &Client, partner_id: &str) -> Result<PartnerOut, Error> {
+    Ok(client
+        .get_partner()
+        .partner_id(partner_id)
+        .send()
+        .await?
+        .into_inner())
+}
+
+async fn patch(client: &Client) -> Result<PartnerOut, Error> {
+    let update = PatchPartnerIn {
+        webhook_url: Some("https://acme.example/new-hook".into()),
+        ..Default::default()
+    };
+    Ok(client
+        .patch_partner()
+        .partner_id(PARTNER_ID)
+        .body(update)
+        .send()
+        .await?
+        .into_inner())
+}
+
+fn partner_requests(hub: &MockHub) -> usize {
+    hub.requests().len()
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_waited_out_then_the_call_succeeds() {
+    let hub = MockHub::start().await;
+    hub.push_fault(MockFault::status(429).retry_after(1));
+    let started = Instant::now();
+    let partner = get(&hub.client(), MockHub::PARTNER_ID).await.unwrap();
+    assert_eq!(partner.id.as_deref(), Some(MockHub::PARTNER_ID));
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "the client waited as Retry-After asked: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(partner_requests(&hub), 2);
+}
+
+#[tokio::test]
+async fn two_503s_then_a_200_succeed() {
+    let hub = MockHub::start().await;
+    hub.push_fault(MockFault::status(503));
+    hub.push_fault(MockFault::status(503));
+    let partner = get(&hub.client(), MockHub::PARTNER_ID).await.unwrap();
+    assert_eq!(partner.id.as_deref(), Some(MockHub::PARTNER_ID));
+    assert_eq!(partner_requests(&hub), 3);
+}
+
+#[tokio::test]
+async fn retries_stop_at_max_retries_with_the_last_error() {
+    let hub = MockHub::start().await;
+    for _ in 0..5 {
+        hub.push_fault(MockFault::status(503));
+    }
+    let client = Client::builder()
+        .api_key(MockHub::API_KEY)
+        .base_url(hub.base_url())
+        .max_retries(2)
+        .build()
+        .unwrap();
+    let error = get(&client, MockHub::PARTNER_ID).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(error.developer_message(), Some("Injected fault"));
+    assert!(error.is_retryable());
+    assert_eq!(partner_requests(&hub), 3);
+
+    let off = Client::builder()
+        .api_key(MockHub::API_KEY)
+        .base_url(hub.base_url())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    get(&off, MockHub::PARTNER_ID).await.unwrap_err();
+    assert_eq!(partner_requests(&hub), 4, "max_retries(0) sends once");
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_ends_the_call_and_tells_the_wait() {
+    let hub = MockHub::start().await;
+    hub.push_fault(MockFault::status(429).retry_after(120));
+    let error = get(&hub.client(), MockHub::PARTNER_ID).await.unwrap_err();
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+    assert_eq!(
+        error.to_string(),
+        "360dialog API error: HTTP 429 Too Many Requests: Injected fault (360dialog_trace_id: mock-trace-429) (Retry-After: 120 s)"
+    );
+    assert_eq!(partner_requests(&hub), 1);
+}
+
+#[tokio::test]
+async fn a_404_is_not_retried() {
+    let hub = MockHub::start().await;
+    let error = get(&hub.client(), "unknown").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(partner_requests(&hub), 1);
+}
+
+#[tokio::test]
+async fn a_patch_is_not_repeated_after_a_503_unless_the_user_opts_in() {
+    let hub = MockHub::start().await;
+    hub.push_fault(MockFault::status(503));
+
+    let client = hub.client();
+    let update = PatchPartnerIn::default();
+    let error = Error::from(
+        client
+            .patch_partner()
+            .partner_id(MockHub::PARTNER_ID)
+            .body(update.clone())
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(partner_requests(&hub), 1);
+
+    hub.push_fault(MockFault::status(503));
+    let opted_in = Client::builder()
+        .api_key(MockHub::API_KEY)
+        .base_url(hub.base_url())
+        .retry_non_idempotent(true)
+        .build()
+        .unwrap();
+    opted_in
+        .patch_partner()
+        .partner_id(MockHub::PARTNER_ID)
+        .body(update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(partner_requests(&hub), 3);
+}
+
+#[tokio::test]
+async fn a_connection_reset_is_retried_for_get() {
+    let server = FaultyServer::start(vec![Answer::Reset, Answer::json(200, &partner_json())]).await;
+    let partner = get(&client(&server.uri(), |b| b), PARTNER_ID)
+        .await
+        .unwrap();
+    assert_eq!(partner.brand_name.as_deref(), Some("Acme"));
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn a_connection_reset_ends_a_patch_with_a_transport_error() {
+    let server = FaultyServer::start(vec![Answer::Reset]).await;
+    let error = patch(&client(&server.uri(), |b| b)).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(error.to_string().starts_with("request failed: "), "{error}");
+    assert_eq!(server.connections(), 1, "the PATCH may have been applied");
+}
+
+#[tokio::test]
+async fn a_response_slower_than_the_timeout_is_a_timeout_error_then_retried() {
+    let slow = Answer::Slow(
+        Duration::from_secs(3),
+        200,
+        partner_json().to_string().into_bytes(),
+    );
+    let server = FaultyServer::start(vec![slow.clone(), Answer::json(200, &partner_json())]).await;
+    let timeout = |b: ClientBuilder| b.timeout(Duration::from_millis(300));
+    get(&client(&server.uri(), timeout), PARTNER_ID)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.connections(),
+        2,
+        "the GET was sent again after the timeout"
+    );
+
+    let server = FaultyServer::start(vec![slow]).await;
+    let error = get(
+        &client(&server.uri(), |b| timeout(b).max_retries(0)),
+        PARTNER_ID,
+    )
+    .await
+    .unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(error.is_retryable());
+    assert!(error.to_string().contains("timed out"), "{error}");
+}
+
+#[tokio::test]
+async fn truncated_json_names_where_decoding_stopped() {
+    let body = br#"{"id": "PaRtNeR01", "settings": {"io_secure": {"io_signature_verif"#.to_vec();
+    let server = FaultyServer::start(vec![Answer::Status(200, body)]).await;
+    let error = get(&client(&server.uri(), |b| b), PARTNER_ID)
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(decode.status.map(|s| s.as_u16()), Some(200));
+    assert_eq!(decode.path.as_deref(), Some("settings.io_secure"));
+    assert!(
+        decode.message.starts_with("EOF while parsing"),
+        "{}",
+        decode.message
+    );
+    assert!(decode.body_prefix.starts_with(r#"{"id": "PaRtNeR01""#));
+    assert_eq!(server.connections(), 1, "a complete answer is not retried");
+}
+
+#[tokio::test]
+async fn a_body_cut_off_mid_transfer_is_retried_then_a_transport_error() {
+    let server = FaultyServer::start(vec![Answer::Truncated {
+        announced: 1000,
+        body: br#"{"id": "Pa"#.to_vec(),
+    }])
+    .await;
+    let error = get(&client(&server.uri(), |b| b.max_retries(1)), PARTNER_ID)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn an_html_502_page_keeps_its_status_and_the_start_of_the_page() {
+    let page =
+        b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>".to_vec();
+    let server = FaultyServer::start(vec![Answer::Status(502, page)]).await;
+    let error = get(&client(&server.uri(), |b| b.max_retries(1)), PARTNER_ID)
+        .await
+        .unwrap_err();
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}");
+    };
+    assert_eq!(api.status.as_u16(), 502);
+    assert_eq!(api.body, None);
+    assert_eq!(
+        error.to_string(),
+        "360dialog API error: HTTP 502 Bad Gateway; the body is not a hub error, it starts with: \"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>\""
+    );
+    assert_eq!(server.connections(), 2, "a 502 is retried");
+}
+
+#[tokio::test]
+async fn a_10_mb_body_decodes_or_fails_with_a_bounded_error() {
+    let ten_mb = 10 * 1024 * 1024;
+    let mut partner = partner_json();
+    partner["brand_name"] = "A".repeat(ten_mb).into();
+    let big = partner.to_string().into_bytes();
+    let server = FaultyServer::start(vec![Answer::Status(200, big)]).await;
+    let decoded = get(&client(&server.uri(), |b| b), PARTNER_ID)
+        .await
+        .unwrap();
+    assert_eq!(decoded.brand_name.map(|name| name.len()), Some(ten_mb));
+
+    let error = get(
+        &client(&server.uri(), |b| b.max_response_bytes(1024 * 1024)),
+        PARTNER_ID,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::ResponseTooLarge {
+                limit: 1_048_576,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "the response body (HTTP 200 OK) is larger than the limit of 1048576 bytes"
+    );
+
+    let garbage = vec![b'x'; ten_mb];
+    let server = FaultyServer::start(vec![Answer::Status(200, garbage)]).await;
+    let error = get(&client(&server.uri(), |b| b), PARTNER_ID)
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(decode.body_prefix.len(), 512 + '…'.len_utf8());
+    assert!(error.to_string().len() < 1024, "the error stays small");
+}
+
+#[tokio::test]
+async fn an_error_body_that_is_not_json_keeps_its_status_for_every_error_status() {
+    for status in [400, 401, 404, 500] {
+        let server = FaultyServer::start(vec![Answer::Status(status, b"oops".to_vec())]).await;
+        let error = get(&client(&server.uri(), |b| b), PARTNER_ID)
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert!(
+            error.to_string().ends_with("it starts with: \"oops\""),
+            "{error}"
+        );
+    }
+    let body = error_json(400, "partner_id is malformed", "t-400", None);
+    let server = FaultyServer::start(vec![Answer::json(400, &body)]).await;
+    let error = get(&client(&server.uri(), |b| b), PARTNER_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(error.trace_id(), Some("t-400"));
+}
