@@ -38,7 +38,8 @@ pub fn generate(document: &Value, error_schema: Option<&str>) -> Result<String, 
         .map_err(|e| format!("progenitor refused the normalized document: {e}"))?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor emitted unparsable code: {e}"))?;
-    file.items.push(success_body_checks(&file)?);
+    let checks = success_body_checks(&file)?;
+    file.items.extend(checks);
     Ok(untest_usage_sketches(&prettyplease::unparse(&file)))
 }
 
@@ -49,15 +50,21 @@ pub fn generate(document: &Value, error_schema: Option<&str>) -> Result<String, 
 /// The operations and their types are read off the generated `send()` methods (their
 /// `OperationInfo` literal and their `ResponseValue<T>` return type), so the table cannot drift
 /// from the code it guards.
-fn success_body_checks(file: &syn::File) -> Result<syn::Item, String> {
+fn success_body_checks(file: &syn::File) -> Result<Vec<syn::Item>, String> {
     let mut arms = String::new();
+    let mut operations = String::new();
     for (operation_id, body_type) in json_success_types(&file.items) {
         arms.push_str(&format!(
             "{operation_id:?} => Some(crate::body::check::<{body_type}>(body)),\n"
         ));
+        operations.push_str(&format!("{operation_id:?}, "));
     }
     let source = format!(
-        "/// Checks a success body of `operation_id`; `None` for operations whose success has no
+        "/// The operations whose success body is JSON: the keys of `check_success_body`.
+        #[allow(dead_code)] // read by the property tests
+        pub(crate) const JSON_SUCCESS_OPERATIONS: &[&str] = &[{operations}];
+
+        /// Checks a success body of `operation_id`; `None` for operations whose success has no
         /// JSON body.
         pub(crate) fn check_success_body(
             operation_id: &str,
@@ -66,7 +73,9 @@ fn success_body_checks(file: &syn::File) -> Result<syn::Item, String> {
             match operation_id {{ {arms} _ => None }}
         }}"
     );
-    syn::parse_str(&source).map_err(|e| format!("the success-body table does not parse: {e}"))
+    syn::parse_str::<syn::File>(&source)
+        .map(|table| table.items)
+        .map_err(|e| format!("the success-body table does not parse: {e}"))
 }
 
 /// `(operation id, T)` for every generated `send()` returning `ResponseValue<T>` with a JSON `T`.

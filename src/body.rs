@@ -168,3 +168,136 @@ mod tests {
         assert_eq!(check::<PartnerOut>(br#"{"id": "p"}"#), Ok(()));
     }
 }
+
+/// Random and mutated JSON through every response decoder: never a panic, and the hooks' check
+/// agrees with the decoding the generated code does afterwards.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::Error;
+    use crate::generated::{JSON_SUCCESS_OPERATIONS, check_success_body};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    /// Statuses the hooks treat differently: success, client and server errors, and others.
+    const STATUSES: [u16; 7] = [200, 201, 204, 400, 404, 429, 502];
+
+    /// Keys of the hub's bodies, so random objects hit real fields with wrong types.
+    const KEYS: [&str; 12] = [
+        "id",
+        "brand_name",
+        "settings",
+        "payment_plan",
+        "webhook_url",
+        "meta",
+        "developer_message",
+        "360dialog_trace_id",
+        "details",
+        "io_secure",
+        "partner_change_request",
+        "account_sharing",
+    ];
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".{0,12}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+                prop::collection::vec(
+                    (
+                        prop_oneof![
+                            prop::sample::select(&KEYS[..]).prop_map(str::to_string),
+                            ".{0,8}"
+                        ],
+                        inner
+                    ),
+                    0..6
+                )
+                .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn partner() -> Value {
+        json!({
+            "id": "p1", "brand_name": "Acme", "payment_plan": {"plan": "basic"},
+            "webhook_url": "https://acme.example/hook", "country": "DE",
+            "settings": {"partner_change_request": {"auto_approve": true},
+                         "io_secure": {"io_signature_verification_enabled": true},
+                         "account_sharing": null},
+            "meta": {"developer_message": "x", "360dialog_trace_id": "t"}
+        })
+    }
+
+    /// A valid body cut, flipped, spliced or stretched.
+    fn mutated_body() -> impl Strategy<Value = Vec<u8>> {
+        let body = partner().to_string().into_bytes();
+        let length = body.len();
+        (
+            0..length,
+            any::<u8>(),
+            0..4u8,
+            prop::collection::vec(any::<u8>(), 0..16),
+        )
+            .prop_map(move |(at, byte, how, insert)| {
+                let mut body = body.clone();
+                match how {
+                    0 => body.truncate(at),
+                    1 => body[at] = byte,
+                    2 => {
+                        body.splice(at..at, insert);
+                    }
+                    _ => {
+                        body.drain(at..(at + insert.len()).min(length));
+                    }
+                }
+                body
+            })
+    }
+
+    fn bodies() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            any_json().prop_map(|v| v.to_string().into_bytes()),
+            mutated_body(),
+            prop::collection::vec(any::<u8>(), 0..64),
+        ]
+    }
+
+    fn parts(status: u16) -> http::response::Parts {
+        let mut response = http::Response::new(());
+        *response.status_mut() = reqwest::StatusCode::from_u16(status).unwrap();
+        response.into_parts().0
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_decoder_survives_any_body(body in bodies()) {
+            for operation_id in JSON_SUCCESS_OPERATIONS {
+                let verdict = check_success_body(operation_id, &body).expect("listed operations have a check");
+                let generated = serde_json::from_slice::<crate::types::PartnerOut>(&body);
+                prop_assert_eq!(verdict.is_ok(), generated.is_ok(), "check and generated decoding disagree");
+
+                for status in STATUSES {
+                    let examined = examine(operation_id, parts(status), Bytes::from(body.clone()));
+                    let relayed = Relayed::attached(&Ok(examined.response)).cloned();
+                    if let Some(relayed) = relayed {
+                        let error = Error::from(progenitor_client::Error::<ApiErrorBody>::Custom(relayed.encode()));
+                        let text = error.to_string();
+                        prop_assert!(text.len() < 4 * crate::BODY_PREFIX_LIMIT + 1024, "{}", text);
+                        prop_assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+                    } else if status >= 400 {
+                        prop_assert!(serde_json::from_slice::<ApiErrorBody>(&body).is_ok());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -294,7 +294,11 @@ fn write_error_body(f: &mut fmt::Formatter<'_>, body: &ApiErrorBody) -> fmt::Res
             write!(f, ": {}", meta.developer_message)?;
             write_trace_id(f, meta.trace_id.as_deref())
         }
-        None if !body.extra.is_empty() => write!(f, ": {}", Value::Object(body.extra.clone())),
+        // Another shape (OAuth-style, say): its fields, as much as an error message should hold.
+        None if !body.extra.is_empty() => {
+            let fields = Value::Object(body.extra.clone()).to_string();
+            write!(f, ": {}", body_prefix(fields.as_bytes()))
+        }
         None => Ok(()),
     }
 }
