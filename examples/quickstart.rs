@@ -4,13 +4,17 @@
 //! cargo run --example quickstart                      # offline, against an in-process mock hub
 //! D360_PARTNER_API_KEY=... D360_PARTNER_ID=... \
 //!   cargo run --example quickstart                    # the real hub (or D360_PARTNER_BASE_URL)
+//! D360_PARTNER_USERNAME=... D360_PARTNER_PASSWORD=... D360_PARTNER_ID=... \
+//!   cargo run --example quickstart                    # the same, logging in for a token
 //! ```
 //!
-//! Environment: `D360_PARTNER_API_KEY` or `D360_PARTNER_BEARER_TOKEN` (credentials; without
-//! either the mock hub is used), `D360_PARTNER_ID`, `D360_PARTNER_BASE_URL`,
+//! Environment: `D360_PARTNER_API_KEY`, `D360_PARTNER_BEARER_TOKEN`, or `D360_PARTNER_USERNAME`
+//! with `D360_PARTNER_PASSWORD` (credentials, in that order of preference; without any the
+//! mock hub is used), `D360_PARTNER_ID`, `D360_PARTNER_BASE_URL`,
 //! `D360_PARTNER_WEBHOOK_URL` (when set, the webhook URL is updated; always in offline mode),
 //! `RUST_LOG` (e.g. `d360_partner=debug`). Prints partners as JSON on stdout; on failure prints
-//! the error to stderr and exits 1.
+//! the error (status, the hub's message and its trace id) to stderr and exits 1. Rate limits
+//! and transient failures are retried by the client.
 
 use d360_partner::mock::MockHub;
 use d360_partner::{Client, env, types};
@@ -36,9 +40,14 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let has_credentials = [env::API_KEY, env::BEARER_TOKEN]
-        .iter()
-        .any(|name| std::env::var_os(name).is_some());
+    let has_credentials = [
+        env::API_KEY,
+        env::BEARER_TOKEN,
+        env::USERNAME,
+        env::PASSWORD,
+    ]
+    .iter()
+    .any(|name| std::env::var_os(name).is_some());
     // Offline: the hub lives as long as this function; its client and partner id are used below.
     let (_hub, client, partner_id, webhook_url) = if has_credentials {
         let partner_id = std::env::var(PARTNER_ID)
@@ -52,8 +61,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         let hub = MockHub::start().await;
         eprintln!(
-            "no {} in the environment: using a mock hub at {}",
-            env::API_KEY,
+            "no credentials in the environment: using a mock hub at {}",
             hub.base_url()
         );
         let client = hub.client();

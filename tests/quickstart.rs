@@ -1,0 +1,108 @@
+//! The quickstart example, run as a user runs it, against a mock hub this test controls: the
+//! token flow makes one token request per run, transient failures are ridden out, and a 404
+//! ends the run with the hub's message on stderr and exit code 1, without retrying.
+
+use d360_partner::mock::{MockFault, MockHub};
+use std::process::Output;
+use std::time::Duration;
+
+/// Builds the example (a no-op when `cargo test` already did) and runs it with `vars`.
+async fn run_quickstart(hub: &MockHub, vars: &[(&str, &str)]) -> Output {
+    let cargo = env!("CARGO");
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    let mut command = tokio::process::Command::new(cargo);
+    command
+        .args([
+            "run",
+            "--quiet",
+            "--example",
+            "quickstart",
+            "--manifest-path",
+            manifest,
+        ])
+        .env("D360_PARTNER_BASE_URL", hub.base_url())
+        .env("D360_PARTNER_ID", MockHub::PARTNER_ID)
+        .env("RUST_LOG", "d360_partner=info");
+    for name in [
+        "D360_PARTNER_API_KEY",
+        "D360_PARTNER_BEARER_TOKEN",
+        "D360_PARTNER_USERNAME",
+        "D360_PARTNER_PASSWORD",
+        "D360_PARTNER_WEBHOOK_URL",
+    ] {
+        command.env_remove(name);
+    }
+    command.envs(vars.iter().copied()).kill_on_drop(true);
+    tokio::time::timeout(Duration::from_secs(300), command.output())
+        .await
+        .expect("the quickstart finished within 5 minutes")
+        .expect("cargo runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn with_username_and_password_it_makes_one_token_request_per_run() {
+    let hub = MockHub::start().await;
+    let output = run_quickstart(
+        &hub,
+        &[
+            ("D360_PARTNER_USERNAME", MockHub::USERNAME),
+            ("D360_PARTNER_PASSWORD", MockHub::PASSWORD),
+            (
+                "D360_PARTNER_WEBHOOK_URL",
+                "https://partner.example/new-hook",
+            ),
+        ],
+    )
+    .await;
+    assert!(output.status.success(), "stderr: {}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("\"id\": \"MockPartner01\""), "{stdout}");
+    assert!(
+        stdout.contains("\"webhook_url\": \"https://partner.example/new-hook\""),
+        "{stdout}"
+    );
+    assert_eq!(
+        hub.token_requests(),
+        1,
+        "one token for the GET and the PATCH"
+    );
+    assert_eq!(hub.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn it_rides_out_a_429_then_a_503() {
+    let hub = MockHub::start().await;
+    hub.push_fault(MockFault::status(429).retry_after(1));
+    hub.push_fault(MockFault::status(503));
+    let output = run_quickstart(&hub, &[("D360_PARTNER_API_KEY", MockHub::API_KEY)]).await;
+    assert!(output.status.success(), "stderr: {}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("\"id\": \"MockPartner01\""));
+    assert_eq!(hub.requests().len(), 3, "429, 503, then the partner");
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.matches("retrying").count(), 2, "{stderr}");
+}
+
+#[tokio::test]
+async fn on_a_404_it_prints_status_message_and_trace_id_and_exits_1_without_retrying() {
+    let hub = MockHub::start().await;
+    let output = run_quickstart(
+        &hub,
+        &[
+            ("D360_PARTNER_API_KEY", MockHub::API_KEY),
+            ("D360_PARTNER_ID", "NoSuchPartner"),
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("error: 360dialog API error: HTTP 404 Not Found: Partner NoSuchPartner not found (360dialog_trace_id: mock-trace-404)"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+    assert_eq!(hub.requests().len(), 1);
+}
