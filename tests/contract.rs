@@ -307,9 +307,9 @@ async fn error_responses_decode(
             let raw = raw_body(operation.by_hand(by_hand, prism.base_url(), n), &prefer).await;
             let error = Error::from(response.expect_err(&context));
             match &error {
-                Error::Api { status: got, body } => {
-                    assert_eq!(*got, status, "{context}");
-                    assert_eq!(serde_json::to_value(body).unwrap(), raw, "{context}");
+                Error::Api(api) => {
+                    assert_eq!(api.status, status, "{context}");
+                    assert_eq!(serde_json::to_value(&api.body).unwrap(), raw, "{context}");
                     let message = raw["meta"]["developer_message"].as_str().unwrap();
                     assert_eq!(error.developer_message(), Some(message), "{context}");
                 }
