@@ -44,6 +44,17 @@ async fn patch(client: &Client) -> Result<PartnerOut, Error> {
         .into_inner())
 }
 
+/// A client of the mock hub with more settings.
+fn hub_client(hub: &MockHub, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
+    configure(
+        Client::builder()
+            .api_key(MockHub::API_KEY)
+            .base_url(hub.base_url()),
+    )
+    .build()
+    .unwrap()
+}
+
 fn partner_requests(hub: &MockHub) -> usize {
     hub.requests().len()
 }
@@ -79,24 +90,14 @@ async fn retries_stop_at_max_retries_with_the_last_error() {
     for _ in 0..5 {
         hub.push_fault(MockFault::status(503));
     }
-    let client = Client::builder()
-        .api_key(MockHub::API_KEY)
-        .base_url(hub.base_url())
-        .max_retries(2)
-        .build()
-        .unwrap();
+    let client = hub_client(&hub, |b| b.max_retries(2));
     let error = get(&client, MockHub::PARTNER_ID).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(error.developer_message(), Some("Injected fault"));
     assert!(error.is_retryable());
     assert_eq!(partner_requests(&hub), 3);
 
-    let off = Client::builder()
-        .api_key(MockHub::API_KEY)
-        .base_url(hub.base_url())
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let off = hub_client(&hub, |b| b.max_retries(0));
     get(&off, MockHub::PARTNER_ID).await.unwrap_err();
     assert_eq!(partner_requests(&hub), 4, "max_retries(0) sends once");
 }
@@ -142,12 +143,7 @@ async fn a_patch_is_not_repeated_after_a_503_unless_the_user_opts_in() {
     assert_eq!(partner_requests(&hub), 1);
 
     hub.push_fault(MockFault::status(503));
-    let opted_in = Client::builder()
-        .api_key(MockHub::API_KEY)
-        .base_url(hub.base_url())
-        .retry_non_idempotent(true)
-        .build()
-        .unwrap();
+    let opted_in = hub_client(&hub, |b| b.retry_non_idempotent(true));
     opted_in
         .patch_partner()
         .partner_id(MockHub::PARTNER_ID)

@@ -159,15 +159,12 @@ async fn a_wrong_password_is_an_auth_error_naming_the_servers_message_and_never_
     assert_eq!(hub.token_requests(), 2);
 }
 
-#[tokio::test]
-async fn an_oauth_style_refusal_shows_its_description() {
+/// The first call's error, for a client whose token endpoint answers `status` with `body`.
+async fn error_when_the_token_endpoint_answers(status: u16, body: serde_json::Value) -> Error {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/v2/token"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
-            "error": "invalid_grant",
-            "error_description": "Wrong email or password."
-        })))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
         .expect(1)
         .mount(&server)
         .await;
@@ -176,31 +173,30 @@ async fn an_oauth_style_refusal_shows_its_description() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    let error = get(&client).await.unwrap_err();
+    get(&client).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn an_oauth_style_refusal_shows_its_description() {
+    let body = serde_json::json!({
+        "error": "invalid_grant",
+        "error_description": "Wrong email or password."
+    });
     assert_eq!(
-        error.to_string(),
+        error_when_the_token_endpoint_answers(400, body)
+            .await
+            .to_string(),
         "authentication failed: HTTP 400 Bad Request: Wrong email or password."
     );
 }
 
 #[tokio::test]
 async fn a_token_answer_without_a_token_is_an_auth_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v2/token"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"token_type": "Bearer"})),
-        )
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .credentials("user@example.com", "pw")
-        .base_url(server.uri())
-        .build()
-        .unwrap();
-    let error = get(&client).await.unwrap_err();
+    let body = serde_json::json!({"token_type": "Bearer"});
     assert_eq!(
-        error.to_string(),
+        error_when_the_token_endpoint_answers(200, body)
+            .await
+            .to_string(),
         "authentication failed: HTTP 200 OK: the token answer is not {\"access_token\", \"token_type\", \"expires_in\"}: missing field `access_token` at line 1 column 23"
     );
 }
