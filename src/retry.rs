@@ -84,7 +84,7 @@ impl RetryPolicy {
             Some(asked) => asked,
             None => self.backoff(retries_done),
         };
-        (elapsed + wait <= self.budget).then_some(wait)
+        (elapsed.saturating_add(wait) <= self.budget).then_some(wait)
     }
 
     fn may_retry(&self, method: &Method, failure: Failure) -> bool {

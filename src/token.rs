@@ -23,6 +23,8 @@ pub(crate) const TOKEN_PATH: &str = "/api/v2/token";
 /// Lifetime assumed when the answer states none (no `expires_in`, no JWT `exp`). Short on
 /// purpose: refreshing early costs one request, using an expired token costs a 401 round trip.
 const ASSUMED_LIFETIME: Duration = Duration::from_secs(10 * 60);
+/// The longest lifetime believed, whatever the answer says: a year.
+const MAX_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
 /// The longest a token is refreshed ahead of its expiry.
 const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// How much of an error answer is read to find the server's message.
@@ -223,12 +225,14 @@ fn lifetime(expires_in: Option<&Value>, access_token: &str, now: SystemTime) -> 
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     });
-    if let Some(seconds) = stated.filter(|s| s.is_finite() && *s >= 0.0) {
-        return Duration::from_secs_f64(seconds.min(u32::MAX as f64));
-    }
-    jwt_expiry(access_token)
-        .map(|expiry| expiry.duration_since(now).unwrap_or(Duration::ZERO))
-        .unwrap_or(ASSUMED_LIFETIME)
+    let lifetime = match stated {
+        Some(seconds) => Duration::try_from_secs_f64(seconds).ok(),
+        None => {
+            jwt_expiry(access_token).map(|expiry| expiry.duration_since(now).unwrap_or_default())
+        }
+    };
+    // Capped, so that no answer, however odd, makes the refresh time overflow.
+    lifetime.unwrap_or(ASSUMED_LIFETIME).min(MAX_LIFETIME)
 }
 
 /// The `exp` claim of a JWT (`header.payload.signature`, base64url), without verifying it: the
@@ -241,8 +245,8 @@ fn jwt_expiry(token: &str) -> Option<SystemTime> {
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
     let claims: Value = serde_json::from_slice(&engine.decode(payload).ok()?).ok()?;
-    let exp = claims.get("exp")?.as_f64()?;
-    (exp.is_finite() && exp >= 0.0).then(|| UNIX_EPOCH + Duration::from_secs_f64(exp))
+    let exp = Duration::try_from_secs_f64(claims.get("exp")?.as_f64()?).ok()?;
+    UNIX_EPOCH.checked_add(exp)
 }
 
 /// How long before expiry a token is replaced: a tenth of its life, at most a minute, so a
@@ -285,6 +289,15 @@ mod tests {
         assert_eq!(lifetime(None, "opaque-token", now), ASSUMED_LIFETIME);
         let expired = jwt(json!({"exp": 1_700_000_000}));
         assert_eq!(lifetime(None, &expired, now), Duration::ZERO);
+        // Absurd answers neither panic nor overflow the refresh time.
+        for absurd in [json!(1e300), json!(-5), json!("NaN"), json!(u64::MAX)] {
+            let lifetime = lifetime(Some(&absurd), "t", now);
+            assert!(lifetime <= MAX_LIFETIME, "{absurd}: {lifetime:?}");
+        }
+        let far = jwt(json!({"exp": 1e300}));
+        assert_eq!(lifetime(None, &far, now), ASSUMED_LIFETIME);
+        let next_century = jwt(json!({"exp": 5_000_000_000u64}));
+        assert_eq!(lifetime(None, &next_century, now), MAX_LIFETIME);
     }
 
     #[test]
