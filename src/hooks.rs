@@ -168,10 +168,9 @@ impl Call<'_> {
                 let status = refusal.status.unwrap_or(StatusCode::UNAUTHORIZED);
                 return Attempt::Done(Outcome::relayed(Relayed::Auth(Box::new(refusal)), status));
             }
-            Err(TokenFailure::Transport(error)) => {
-                let failure = Failure::of_transport(&error);
-                return Attempt::Broken(error, failure);
-            }
+            // Whatever happened to the token request, this request never left: retrying it is
+            // as safe as after a failed connection, whatever its method.
+            Err(TokenFailure::Transport(error)) => return Attempt::Broken(error, Failure::Connect),
         };
         let response = match self.http.execute(request).await {
             Ok(response) => response,
