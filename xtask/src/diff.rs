@@ -449,12 +449,19 @@ impl<'a> Walker<'a> {
         (old_op, old_item, old_name): &(&'a Value, &'a Value, String),
         (new_op, new_item, new_name): &(&'a Value, &'a Value, String),
     ) {
+        let (old_id, new_id) = (old_op.get("operationId"), new_op.get("operationId"));
         if old_name != new_name {
             self.push(
                 Kind::OperationRenamed,
                 location,
                 format!("`{old_name}` → `{new_name}`"),
             );
+        } else if old_id != new_id {
+            let detail = format!(
+                "operationId {}; the method is still `{new_name}`",
+                before_after(old_id, new_id)
+            );
+            self.push(Kind::MetadataChanged, location, detail);
         }
         for (key, kind) in [
             ("security", Kind::SecurityChanged),

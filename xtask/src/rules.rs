@@ -239,7 +239,7 @@ pub const RULES: &[Rule] = &[
     rule(
         Kind::MetadataChanged,
         false,
-        "`info`, `tags`: documentation and `api_version()` only",
+        "`info`, `tags`, an operationId deriving the same method name: docs and `api_version()` only",
     ),
     rule(
         Kind::DocumentationChanged,
