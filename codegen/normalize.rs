@@ -466,7 +466,7 @@ const METHODS: [&str; 8] = [
 ];
 
 /// Every operation as (pointer, operation, path, method), in document order.
-fn operations(
+pub fn operations(
     document: &Value,
 ) -> impl Iterator<Item = (String, &Map<String, Value>, String, &'static str)> {
     document
@@ -607,11 +607,13 @@ fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
-fn is_error_status(status: &str) -> bool {
+/// A 4xx/5xx status or range (`4XX`), which the client decodes into its one error type.
+pub fn is_error_status(status: &str) -> bool {
     status.starts_with('4') || status.starts_with('5')
 }
 
-fn is_success_status(status: &str) -> bool {
+/// A 2xx status or range, whose schema becomes `send()`'s return type.
+pub fn is_success_status(status: &str) -> bool {
     status.starts_with('2')
 }
 
@@ -620,7 +622,7 @@ fn component_name(reference: &str) -> Option<&str> {
 }
 
 /// Follows a local `$ref` (to any component), or returns the value itself.
-fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+pub fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
     match value
         .get("$ref")
         .and_then(Value::as_str)
@@ -647,7 +649,7 @@ fn json_schema_ref(response: &Value) -> Option<&str> {
 }
 
 /// An object schema that declares no properties: any object fits.
-fn is_free_form_object(schema: &Map<String, Value>) -> bool {
+pub fn is_free_form_object(schema: &Map<String, Value>) -> bool {
     let declares_nothing = |key: &str| match schema.get(key) {
         None => true,
         Some(Value::Object(map)) => map.is_empty(),

@@ -1,0 +1,25 @@
+//! Project tooling behind `cargo xtask spec <sync|check|diff>`.
+//!
+//! - `sync` rewrites `openapi/partners-v2.json` from the upstream pages (snapshots under
+//!   `openapi/upstream/`, or files and URLs given on the command line);
+//! - `check` compares the vendored file with what those pages produce and prints the classified
+//!   difference;
+//! - `diff` classifies the changes between two spec files for users of this client.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod diff;
+pub mod fetch;
+pub mod raw;
+pub mod report;
+pub mod rules;
+pub mod spec;
+
+/// The pipeline's own passes, for the generated method names (`name_operations`) and its
+/// helpers; shared with `build.rs` so names are derived in exactly one place.
+#[path = "../../codegen/normalize.rs"]
+#[allow(dead_code)]
+pub mod normalize;
+/// Markdown pages → OpenAPI fragments → one merged document, shared with `tests/pipeline.rs`.
+#[path = "../../codegen/upstream.rs"]
+pub mod upstream;
