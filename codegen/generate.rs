@@ -43,34 +43,53 @@ pub fn generate(document: &Value, error_schema: Option<&str>) -> Result<String, 
     Ok(untest_usage_sketches(&prettyplease::unparse(&file)))
 }
 
-/// The table `check_success_body(operation_id, body)`: decodes a success body as the operation's
-/// type with `crate::body::check`, which names the failing field's path. The generated `send()`
-/// decodes without a path and without the status, so the hooks check each body first.
+/// The table `check_success_body(operation_id, status, body)`: decodes a success body as the
+/// operation's type with `crate::body::check`, which names the failing field's path. The
+/// generated `send()` decodes without a path and without the status, so the hooks check each body
+/// first.
 ///
-/// The operations and their types are read off the generated `send()` methods (their
-/// `OperationInfo` literal and their `ResponseValue<T>` return type), so the table cannot drift
-/// from the code it guards.
+/// The operations, their success statuses and their types are read off the generated `send()`
+/// methods (their `OperationInfo` literal, the match arms that decode a `ResponseValue`, and
+/// their `ResponseValue<T>` return type), so the table cannot drift from the code it guards.
 fn success_body_checks(file: &syn::File) -> Result<Vec<syn::Item>, String> {
-    let mut arms = String::new();
-    let mut operations = String::new();
-    for (operation_id, body_type) in json_success_types(&file.items) {
-        arms.push_str(&format!(
-            "{operation_id:?} => Some(crate::body::check::<{body_type}>(body)),\n"
+    let mut checks = String::new();
+    let mut plain_decodes = String::new();
+    let mut samples = String::new();
+    for success in json_successes(&file.items)? {
+        let JsonSuccess {
+            operation_id,
+            status_pattern,
+            sample_status,
+            body_type,
+        } = success;
+        let arm = format!("({operation_id:?}, {status_pattern}) =>");
+        checks.push_str(&format!(
+            "{arm} Some(crate::body::check::<{body_type}>(body)),\n"
         ));
-        operations.push_str(&format!("{operation_id:?}, "));
+        plain_decodes.push_str(&format!(
+            "{arm} Some(serde_json::from_slice::<{body_type}>(body).is_ok()),\n"
+        ));
+        samples.push_str(&format!("({operation_id:?}, {sample_status}), "));
     }
     let source = format!(
-        "/// The operations whose success body is JSON: the keys of `check_success_body`.
-        #[allow(dead_code)] // read by the property tests
-        pub(crate) const JSON_SUCCESS_OPERATIONS: &[&str] = &[{operations}];
-
-        /// Checks a success body of `operation_id`; `None` for operations whose success has no
-        /// JSON body.
+        "/// Checks the body of a success `status` of `operation_id`; `None` where the generated
+        /// code does not decode a JSON body.
         pub(crate) fn check_success_body(
             operation_id: &str,
+            status: u16,
             body: &[u8],
         ) -> Option<Result<(), crate::body::PathError>> {{
-            match operation_id {{ {arms} _ => None }}
+            match (operation_id, status) {{ {checks} _ => None }}
+        }}
+
+        /// One `(operation, status)` per success the table checks, for the property tests.
+        #[cfg(test)]
+        pub(crate) const JSON_SUCCESSES: &[(&str, u16)] = &[{samples}];
+
+        /// Whether the generated code's own decoding accepts the body, for the property tests.
+        #[cfg(test)]
+        pub(crate) fn decodes_as_generated(operation_id: &str, status: u16, body: &[u8]) -> Option<bool> {{
+            match (operation_id, status) {{ {plain_decodes} _ => None }}
         }}"
     );
     syn::parse_str::<syn::File>(&source)
@@ -78,15 +97,26 @@ fn success_body_checks(file: &syn::File) -> Result<Vec<syn::Item>, String> {
         .map_err(|e| format!("the success-body table does not parse: {e}"))
 }
 
-/// `(operation id, T)` for every generated `send()` returning `ResponseValue<T>` with a JSON `T`.
-fn json_success_types(items: &[syn::Item]) -> Vec<(String, String)> {
+/// A success answer whose JSON body the generated code decodes.
+struct JsonSuccess {
+    operation_id: String,
+    /// The match pattern of the status, e.g. `200u16` or `200u16..=299u16`.
+    status_pattern: String,
+    /// A status the pattern matches.
+    sample_status: u16,
+    /// The Rust type of the body, e.g. `types::PartnerOut`.
+    body_type: String,
+}
+
+/// Every success answer of every generated `send()` returning `ResponseValue<T>` with a JSON `T`.
+fn json_successes(items: &[syn::Item]) -> Result<Vec<JsonSuccess>, String> {
     use quote::ToTokens;
     let mut found = Vec::new();
     for item in items {
         match item {
             syn::Item::Mod(module) => {
                 if let Some((_, items)) = &module.content {
-                    found.extend(json_success_types(items));
+                    found.extend(json_successes(items)?);
                 }
             }
             syn::Item::Impl(implementation) => {
@@ -97,14 +127,81 @@ fn json_success_types(items: &[syn::Item]) -> Vec<(String, String)> {
                     if method.sig.ident != "send" {
                         continue;
                     }
-                    let body_type = success_type(&method.sig.output);
-                    let operation_id = operation_id(method.block.to_token_stream());
-                    if let (Some(body_type), Some(operation_id)) = (body_type, operation_id) {
-                        found.push((operation_id, body_type));
+                    let body = method.block.to_token_stream();
+                    let (Some(body_type), Some(operation_id)) =
+                        (success_type(&method.sig.output), operation_id(body.clone()))
+                    else {
+                        continue;
+                    };
+                    let patterns = decoded_status_patterns(body);
+                    // A progenitor that shapes `send()` differently must not silently leave an
+                    // operation's bodies unchecked.
+                    if patterns.is_empty() {
+                        return Err(format!(
+                            "no success arm found in the generated `send()` of `{operation_id}`; \
+                             update `decoded_status_patterns` for this progenitor"
+                        ));
+                    }
+                    for (status_pattern, sample_status) in patterns {
+                        found.push(JsonSuccess {
+                            operation_id: operation_id.clone(),
+                            status_pattern,
+                            sample_status,
+                            body_type: body_type.clone(),
+                        });
                     }
                 }
             }
             _ => {}
+        }
+    }
+    Ok(found)
+}
+
+/// Whether `tokens` start with `ResponseValue::from_response`.
+fn is_success_decode(tokens: &[proc_macro2::TokenTree]) -> bool {
+    let words: Vec<String> = tokens.iter().take(4).map(ToString::to_string).collect();
+    words == ["ResponseValue", ":", ":", "from_response"]
+}
+
+/// The patterns of the match arms `<pattern> => ResponseValue::from_response(..)`: the statuses
+/// whose body the generated code decodes as the success type (error arms decode inside
+/// `Error::ErrorResponse(..)`, not right after `=>`).
+fn decoded_status_patterns(body: proc_macro2::TokenStream) -> Vec<(String, u16)> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: Vec<TokenTree> = body.into_iter().collect();
+    let mut found = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if let TokenTree::Group(group) = token {
+            found.extend(decoded_status_patterns(group.stream()));
+        }
+        let is_arrow = matches!((token, tokens.get(i + 1)), (TokenTree::Punct(eq), Some(TokenTree::Punct(gt))) if eq.as_char() == '=' && gt.as_char() == '>');
+        // The arm's body: `ResponseValue::from_response(..)`, bare or in braces.
+        let decodes = match tokens.get(i + 2) {
+            Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => {
+                is_success_decode(&body.stream().into_iter().collect::<Vec<_>>())
+            }
+            _ => is_success_decode(&tokens[(i + 2).min(tokens.len())..]),
+        };
+        if !(is_arrow && decodes) {
+            continue;
+        }
+        // The pattern runs back to the previous arm: a `,` or a braced arm body.
+        let start = tokens[..i]
+            .iter()
+            .rposition(|t| match t {
+                TokenTree::Punct(p) => p.as_char() == ',',
+                TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+                _ => false,
+            })
+            .map_or(0, |p| p + 1);
+        let pattern: proc_macro2::TokenStream = tokens[start..i].iter().cloned().collect();
+        let sample = tokens[start..i].iter().find_map(|t| match t {
+            TokenTree::Literal(literal) => literal.to_string().trim_end_matches("u16").parse().ok(),
+            _ => None,
+        });
+        if let Some(sample) = sample {
+            found.push((pattern.to_string(), sample));
         }
     }
     found

@@ -39,6 +39,8 @@ pub mod env {
 pub struct ClientState {
     pub(crate) auth: RequestAuth,
     pub(crate) retry: RetryPolicy,
+    /// The limit of one attempt (the hooks lower it to what is left of the retry budget).
+    pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -262,11 +264,15 @@ impl ClientBuilder {
             .user_agent(concat!("d360-partner-rust/", env!("CARGO_PKG_VERSION")))
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            // A redirect would carry the API key or the password (reqwest strips only
+            // `Authorization`) to wherever it points; the Partner API does not redirect.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         let state = ClientState {
             auth: request_auth,
             retry: self.retry,
+            timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
         };
         Ok(Client::new_with_client(&base_url, http, state))
@@ -275,8 +281,20 @@ impl ClientBuilder {
 
 /// Checks a base URL and drops a trailing `/` (operation paths start with one).
 fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
-    let invalid = |why: &str| Error::Config(format!("base URL `{url}` {why}"));
-    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&format!("is not a URL: {e}")))?;
+    // Messages name the URL by scheme, host and port only: user info or a query could hold a
+    // secret.
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::Config(format!("the base URL is not a URL: {e}")))?;
+    let invalid = |why: &str| {
+        let origin = parsed.origin().ascii_serialization();
+        Error::Config(format!("base URL `{origin}` {why}"))
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Credentials belong in `api_key`/`bearer_token`/`credentials`, where they are kept secret.
+        return Err(invalid(
+            "must not contain user info; use .api_key(..), .bearer_token(..) or .credentials(..)",
+        ));
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("must start with https:// (or http://)"));
     }
@@ -285,12 +303,6 @@ fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("must not have a query or fragment"));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        // Credentials belong in `api_key`/`bearer_token`, where they are kept secret.
-        return Err(Error::Config(
-            "base URL must not contain user info; use .api_key(..), .bearer_token(..) or .credentials(..)".into(),
-        ));
     }
     if parsed.scheme() == "http" && !allow_insecure_http && !is_loopback(&parsed) {
         return Err(invalid(
@@ -404,6 +416,14 @@ mod tests {
             (
                 "https://user:pw@hub.360dialog.io",
                 "must not contain user info",
+            ),
+            (
+                "https://user:pw@hub.360dialog.io/?x=1",
+                "must not contain user info",
+            ),
+            (
+                "https://hub.360dialog.io/?api_key=pw",
+                "must not have a query",
             ),
             (
                 "http://hub.360dialog.io",

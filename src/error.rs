@@ -118,7 +118,7 @@ impl ApiError {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuthError {
-    /// The token endpoint's HTTP status.
+    /// The token endpoint's HTTP status; `None` when it did not answer.
     #[serde(with = "status_code::optional")]
     pub status: Option<StatusCode>,
     /// The server's message (`developer_message`, or OAuth's `error_description`/`error`), or
@@ -199,6 +199,8 @@ impl Error {
                 e.is_connect() || e.is_timeout() || e.status().is_some_and(is_retryable_status)
             }
             Error::Api(api) => is_retryable_status(api.status),
+            // No answer from the token endpoint, or a transient one.
+            Error::Auth(auth) => auth.status.is_none_or(is_retryable_status),
             _ => false,
         }
     }
@@ -212,6 +214,23 @@ impl Error {
 /// Statuses worth retrying: the server may answer differently next time.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+}
+
+/// The error and its causes, e.g. "error sending request for url (..): connection refused".
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+/// A server-provided text cut to [`BODY_PREFIX_LIMIT`] bytes, so that no error message grows
+/// with what a server sends.
+pub(crate) fn bounded(text: &str) -> String {
+    body_prefix(text.as_bytes())
 }
 
 /// At most [`BODY_PREFIX_LIMIT`] bytes of a body as text, cut at a character boundary.
@@ -271,16 +290,8 @@ impl fmt::Display for Error {
                 "the response body (HTTP {status}) is larger than the limit of {limit} bytes"
             ),
             Error::UnexpectedStatus { status } => write!(f, "unexpected HTTP status {status}"),
-            Error::Transport(e) => {
-                // reqwest's own message names only the URL; the cause is in its sources.
-                write!(f, "request failed: {e}")?;
-                let mut source = std::error::Error::source(e);
-                while let Some(cause) = source {
-                    write!(f, ": {cause}")?;
-                    source = cause.source();
-                }
-                Ok(())
-            }
+            // reqwest's own message names only the URL; the cause is in its sources.
+            Error::Transport(e) => write!(f, "request failed: {}", error_chain(e)),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
         }
@@ -291,7 +302,7 @@ impl fmt::Display for Error {
 fn write_error_body(f: &mut fmt::Formatter<'_>, body: &ApiErrorBody) -> fmt::Result {
     match &body.meta {
         Some(meta) => {
-            write!(f, ": {}", meta.developer_message)?;
+            write!(f, ": {}", bounded(&meta.developer_message))?;
             write_trace_id(f, meta.trace_id.as_deref())
         }
         // Another shape (OAuth-style, say): its fields, as much as an error message should hold.
@@ -305,7 +316,7 @@ fn write_error_body(f: &mut fmt::Formatter<'_>, body: &ApiErrorBody) -> fmt::Res
 
 fn write_trace_id(f: &mut fmt::Formatter<'_>, trace_id: Option<&str>) -> fmt::Result {
     match trace_id {
-        Some(trace_id) => write!(f, " (360dialog_trace_id: {trace_id})"),
+        Some(trace_id) => write!(f, " (360dialog_trace_id: {})", bounded(trace_id)),
         None => Ok(()),
     }
 }
@@ -440,5 +451,23 @@ mod tests {
             "360dialog API error: HTTP 502 Bad Gateway; the body is not a hub error, it starts with: \"<html><body>Bad Gateway</body></html>\""
         );
         assert!(error.is_retryable());
+    }
+
+    #[test]
+    fn server_texts_of_any_length_give_a_bounded_message() {
+        let long = "x".repeat(1_000_000);
+        let body =
+            serde_json::json!({"meta": {"developer_message": long, "360dialog_trace_id": long}});
+        let error = api(500, &body.to_string());
+        assert!(
+            error.to_string().len() < 3 * BODY_PREFIX_LIMIT,
+            "{}",
+            error.to_string().len()
+        );
+        assert_eq!(
+            error.developer_message().map(str::len),
+            Some(1_000_000),
+            "the field keeps it all"
+        );
     }
 }

@@ -11,7 +11,7 @@ use crate::token::{Token, TokenFailure};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName};
 use reqwest::{Request, Response, StatusCode};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
 /// progenitor sends `api-version: <info.version>` on every request; the 360dialog hub has no
@@ -48,7 +48,9 @@ impl ClientHooks<ClientState> for Client {
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(outcome) => {
-                span.record("status", outcome.response.status().as_u16());
+                if let Some(status) = outcome.status {
+                    span.record("status", status.as_u16());
+                }
                 if let Some(trace_id) = &outcome.trace_id {
                     span.record("trace_id", trace_id.as_str());
                 }
@@ -79,19 +81,32 @@ struct Call<'a> {
     started: Instant,
 }
 
-/// The final response (body read and checked) and the hub's trace id, if it sent one.
+/// The final response (body read and checked), its status, and the hub's trace id.
 struct Outcome {
     response: Response,
+    /// `None` when no server answered (the token endpoint could not be reached).
+    status: Option<StatusCode>,
     trace_id: Option<String>,
 }
 
 impl Outcome {
-    fn relayed(failure: Relayed, status: StatusCode) -> Outcome {
+    /// An outcome carrying `failure` to the caller in place of a response.
+    fn relayed(failure: Relayed) -> Outcome {
+        let status = failure.status();
+        let trace_id = failure.trace_id().map(str::to_string);
         Outcome {
-            response: failure.into_response(status),
-            trace_id: None,
+            response: failure.into_response(),
+            status,
+            trace_id,
         }
     }
+}
+
+/// Reads and drops a little of a response that will not be used, so its connection can go back
+/// to the pool instead of being closed.
+async fn discard(response: Response) {
+    const ENOUGH: usize = 64 * 1024;
+    let _ = tokio::time::timeout(Duration::from_millis(200), read_limited(response, ENOUGH)).await;
 }
 
 /// How one attempt ended.
@@ -162,15 +177,26 @@ impl Call<'_> {
 
     async fn attempt(&self, mut request: Request, progress: &mut Progress) -> Attempt {
         let method = request.method().clone();
+        // The budget bounds the whole call, so an attempt gets no more than what is left of it.
+        let left = self
+            .state
+            .retry
+            .budget
+            .saturating_sub(self.started.elapsed());
+        *request.timeout_mut() = Some(self.state.timeout.min(left));
         let token = match self.authenticate(&mut request).await {
             Ok(token) => token,
-            Err(TokenFailure::Refused(refusal)) => {
-                let status = refusal.status.unwrap_or(StatusCode::UNAUTHORIZED);
-                return Attempt::Done(Outcome::relayed(Relayed::Auth(Box::new(refusal)), status));
+            Err(failure) => {
+                // This request never left, so retrying it is safe whatever its method.
+                let wait = failure.transient.then(|| {
+                    self.wait_before_retry(&method, Failure::Connect, failure.retry_after, progress)
+                });
+                if let Some(Some(wait)) = wait {
+                    let reason = failure.error.message;
+                    return Attempt::Again { wait, reason };
+                }
+                return Attempt::Done(Outcome::relayed(Relayed::Auth(Box::new(failure.error))));
             }
-            // Whatever happened to the token request, this request never left: retrying it is
-            // as safe as after a failed connection, whatever its method.
-            Err(TokenFailure::Transport(error)) => return Attempt::Broken(error, Failure::Connect),
         };
         let response = match self.http.execute(request).await {
             Ok(response) => response,
@@ -182,28 +208,25 @@ impl Call<'_> {
         let status = response.status();
         if status == StatusCode::UNAUTHORIZED
             && let (Some(token), RequestAuth::Token(source)) = (&token, &self.state.auth)
-            && !progress.refreshed_after_401
-            && progress.can_repeat
         {
-            // The hub may revoke a token before its stated expiry: fetch a new one and try
-            // once more. A second 401 is the answer.
+            // The hub may revoke a token before its stated expiry: never send it again, and
+            // try once more with a new one. A second 401 is the answer.
             source.invalidate(token.generation);
-            progress.refreshed_after_401 = true;
-            tracing::debug!("the hub refused the access token; fetching a new one");
-            return Attempt::WithNewToken;
+            if !progress.refreshed_after_401 && progress.can_repeat {
+                progress.refreshed_after_401 = true;
+                tracing::debug!("the hub refused the access token; fetching a new one");
+                discard(response).await;
+                return Attempt::WithNewToken;
+            }
         }
-        if !status.is_success()
-            && let Some(wait) = self.wait_before_retry(
-                &method,
-                Failure::Status(status),
-                Some(response.headers()),
-                progress,
-            )
-        {
-            return Attempt::Again {
-                wait,
-                reason: format!("HTTP {status}"),
-            };
+        if !status.is_success() {
+            let asked = crate::retry::retry_after(response.headers(), SystemTime::now());
+            let failure = Failure::Status(status);
+            if let Some(wait) = self.wait_before_retry(&method, failure, asked, progress) {
+                discard(response).await;
+                let reason = format!("HTTP {status}");
+                return Attempt::Again { wait, reason };
+            }
         }
         let limit = self.state.max_response_bytes;
         match read_limited(response, limit).await {
@@ -211,6 +234,7 @@ impl Call<'_> {
                 let examined = examine(self.operation_id, parts, body);
                 Attempt::Done(Outcome {
                     response: examined.response,
+                    status: Some(status),
                     trace_id: examined.trace_id,
                 })
             }
@@ -219,7 +243,7 @@ impl Call<'_> {
                     status: status.as_u16(),
                     limit,
                 };
-                Attempt::Done(Outcome::relayed(failure, status))
+                Attempt::Done(Outcome::relayed(failure))
             }
             // The body broke off after the hub processed the request: only idempotent calls
             // may be repeated.
@@ -248,7 +272,7 @@ impl Call<'_> {
         &self,
         method: &reqwest::Method,
         failure: Failure,
-        headers: Option<&reqwest::header::HeaderMap>,
+        asked: Option<Duration>,
         progress: &Progress,
     ) -> Option<Duration> {
         if !progress.can_repeat {
@@ -257,6 +281,6 @@ impl Call<'_> {
         let elapsed = self.started.elapsed();
         self.state
             .retry
-            .next_wait(method, failure, headers, progress.retries, elapsed)
+            .next_wait(method, failure, asked, progress.retries, elapsed)
     }
 }

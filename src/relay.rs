@@ -37,10 +37,30 @@ impl Relayed {
         serde_json::from_value(envelope.remove(ENVELOPE_KEY)?).ok()
     }
 
-    /// A response carrying this failure, for `exec` to return in place of the real one.
-    pub(crate) fn into_response(self, status: StatusCode) -> reqwest::Response {
+    /// The status of the answer that failed; `None` when no server answered.
+    pub(crate) fn status(&self) -> Option<StatusCode> {
+        match self {
+            Relayed::Api(api) => Some(api.status),
+            Relayed::Auth(auth) => auth.status,
+            Relayed::Decode(decode) => decode.status,
+            Relayed::TooLarge { status, .. } => StatusCode::from_u16(*status).ok(),
+        }
+    }
+
+    /// The hub's trace id, when the failing answer had one.
+    pub(crate) fn trace_id(&self) -> Option<&str> {
+        match self {
+            Relayed::Api(api) => api.meta().and_then(|meta| meta.trace_id.as_deref()),
+            Relayed::Auth(auth) => auth.trace_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A response carrying this failure, for `exec` to return in place of the real one. Its
+    /// status only steers the generated code to the `post` hook, which reports the failure.
+    pub(crate) fn into_response(self) -> reqwest::Response {
         let mut response = http::Response::new(Bytes::new());
-        *response.status_mut() = status;
+        *response.status_mut() = self.status().unwrap_or(StatusCode::UNAUTHORIZED);
         response.extensions_mut().insert(self);
         reqwest::Response::from(response)
     }

@@ -67,19 +67,20 @@ impl Failure {
 impl RetryPolicy {
     /// The wait before the next attempt, or `None` when the call should end with this failure.
     ///
-    /// `retries_done` counts retries already made; `elapsed` is the time the call has taken.
+    /// `asked` is the server's `Retry-After`; `retries_done` counts retries already made;
+    /// `elapsed` is the time the call has taken.
     pub(crate) fn next_wait(
         &self,
         method: &Method,
         failure: Failure,
-        headers: Option<&HeaderMap>,
+        asked: Option<Duration>,
         retries_done: u32,
         elapsed: Duration,
     ) -> Option<Duration> {
         if retries_done >= self.max_retries || !self.may_retry(method, failure) {
             return None;
         }
-        let wait = match headers.and_then(|h| retry_after(h, SystemTime::now())) {
+        let wait = match asked {
             Some(asked) if asked > self.max_retry_after => return None,
             Some(asked) => asked,
             None => self.backoff(retries_done),
@@ -192,22 +193,40 @@ mod tests {
         let failure = Failure::Status(StatusCode::TOO_MANY_REQUESTS);
         let get = Method::GET;
         assert_eq!(
-            policy.next_wait(&get, failure, Some(&headers("2")), 2, Duration::ZERO),
+            policy.next_wait(
+                &get,
+                failure,
+                Some(Duration::from_secs(2)),
+                2,
+                Duration::ZERO
+            ),
             Some(Duration::from_secs(2))
         );
         assert_eq!(
-            policy.next_wait(&get, failure, Some(&headers("2")), 3, Duration::ZERO),
-            None
-        );
-        assert_eq!(
-            policy.next_wait(&get, failure, Some(&headers("31")), 0, Duration::ZERO),
+            policy.next_wait(
+                &get,
+                failure,
+                Some(Duration::from_secs(2)),
+                3,
+                Duration::ZERO
+            ),
             None
         );
         assert_eq!(
             policy.next_wait(
                 &get,
                 failure,
-                Some(&headers("2")),
+                Some(Duration::from_secs(31)),
+                0,
+                Duration::ZERO
+            ),
+            None
+        );
+        assert_eq!(
+            policy.next_wait(
+                &get,
+                failure,
+                Some(Duration::from_secs(2)),
                 0,
                 Duration::from_secs(59)
             ),

@@ -6,15 +6,14 @@
 //! that find no usable token wait for one fetch instead of each logging in (single flight).
 
 use crate::auth::bearer_header;
-use crate::error::{ApiErrorBody, AuthError, body_prefix};
+use crate::error::{ApiErrorBody, AuthError, bounded, error_chain, is_retryable_status};
 use base64::Engine;
 use reqwest::StatusCode;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use std::fmt;
-use std::sync::RwLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The token endpoint, relative to the base URL. Not in the vendored spec: its security scheme
@@ -35,10 +34,18 @@ pub(crate) struct TokenSource {
     url: String,
     username: String,
     password: SecretString,
-    current: RwLock<Option<Token>>,
+    cache: Mutex<Cache>,
     /// Held while fetching, so that concurrent requests make one fetch.
     fetching: tokio::sync::Mutex<()>,
-    fetched: AtomicU64,
+}
+
+/// The last fetch's outcome.
+#[derive(Default)]
+struct Cache {
+    token: Option<Token>,
+    failure: Option<TokenFailure>,
+    /// Fetches finished so far: a caller that saw this change while it waited shares the outcome.
+    fetches: u64,
 }
 
 /// A token ready to use until `refresh_at`.
@@ -52,11 +59,23 @@ pub(crate) struct Token {
 }
 
 /// Why no token could be obtained.
-pub(crate) enum TokenFailure {
-    /// The token request did not get an answer.
-    Transport(reqwest::Error),
-    /// The hub refused the credentials, or its answer held no usable token.
-    Refused(AuthError),
+#[derive(Clone, Debug)]
+pub(crate) struct TokenFailure {
+    pub(crate) error: AuthError,
+    /// Worth another try: the endpoint did not answer, or answered 408, 429, 502, 503 or 504.
+    /// The API request itself was never sent.
+    pub(crate) transient: bool,
+    /// The endpoint's `Retry-After`.
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl Cache {
+    fn usable(&self) -> Option<Token> {
+        self.token
+            .as_ref()
+            .filter(|token| Instant::now() < token.refresh_at)
+            .cloned()
+    }
 }
 
 impl TokenSource {
@@ -65,41 +84,64 @@ impl TokenSource {
             url: format!("{base_url}{TOKEN_PATH}"),
             username,
             password,
-            current: RwLock::new(None),
+            cache: Mutex::new(Cache::default()),
             fetching: tokio::sync::Mutex::new(()),
-            fetched: AtomicU64::new(0),
         }
     }
 
-    /// A token that is not due for refresh, fetching one if needed.
+    /// A token that is not due for refresh, fetching one if needed. Callers that arrive while a
+    /// fetch is under way share its outcome, token or failure, instead of fetching again.
     pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<Token, TokenFailure> {
-        if let Some(token) = self.usable() {
-            return Ok(token);
-        }
+        let fetches_seen = {
+            let cache = self.cache();
+            if let Some(token) = cache.usable() {
+                return Ok(token);
+            }
+            cache.fetches
+        };
         let _fetching = self.fetching.lock().await;
-        // Whoever held the lock before us may have fetched one already.
-        if let Some(token) = self.usable() {
-            return Ok(token);
+        {
+            let cache = self.cache();
+            if let Some(token) = cache.usable() {
+                return Ok(token);
+            }
+            if cache.fetches != fetches_seen {
+                match (&cache.failure, &cache.token) {
+                    (Some(failure), _) => return Err(failure.clone()),
+                    (None, Some(token)) => return Ok(token.clone()),
+                    (None, None) => {} // invalidated since: fetch anew
+                }
+            }
         }
-        let token = self.fetch(http).await?;
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
-        Ok(token)
+        let outcome = self.fetch(http).await;
+        let mut cache = self.cache();
+        cache.fetches += 1;
+        match &outcome {
+            Ok(token) => {
+                cache.token = Some(token.clone());
+                cache.failure = None;
+            }
+            Err(failure) => cache.failure = Some(failure.clone()),
+        }
+        outcome
     }
 
     /// Forgets the token of `generation` after the hub refused it, unless it was replaced already.
     pub(crate) fn invalidate(&self, generation: u64) {
-        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
-        if current.as_ref().is_some_and(|t| t.generation == generation) {
-            *current = None;
+        let mut cache = self.cache();
+        if cache
+            .token
+            .as_ref()
+            .is_some_and(|t| t.generation == generation)
+        {
+            cache.token = None;
         }
     }
 
-    fn usable(&self) -> Option<Token> {
-        let current = self.current.read().unwrap_or_else(|e| e.into_inner());
-        current
-            .as_ref()
-            .filter(|token| Instant::now() < token.refresh_at)
-            .cloned()
+    fn cache(&self) -> MutexGuard<'_, Cache> {
+        self.cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     async fn fetch(&self, http: &reqwest::Client) -> Result<Token, TokenFailure> {
@@ -108,34 +150,53 @@ impl TokenSource {
             "username": self.username,
             "password": self.password.expose_secret(),
         });
+        let no_answer = |error: reqwest::Error| TokenFailure {
+            error: AuthError {
+                status: None,
+                message: self.redact(&format!(
+                    "the token request failed: {}",
+                    error_chain(&error)
+                )),
+                trace_id: None,
+            },
+            transient: true,
+            retry_after: None,
+        };
         let response = http
             .post(&self.url)
             .json(&credentials)
             .send()
             .await
-            .map_err(TokenFailure::Transport)?;
+            .map_err(no_answer)?;
         let status = response.status();
-        let body = read_prefix(response, ERROR_BODY_LIMIT).await?;
+        let retry_after = crate::retry::retry_after(response.headers(), SystemTime::now());
+        let body = read_prefix(response, ERROR_BODY_LIMIT)
+            .await
+            .map_err(no_answer)?;
+        let refused = |message: String| TokenFailure {
+            error: AuthError {
+                status: Some(status),
+                message,
+                trace_id: None,
+            },
+            transient: false,
+            retry_after: None,
+        };
         if !status.is_success() {
-            return Err(TokenFailure::Refused(self.refusal(status, &body)));
+            return Err(TokenFailure {
+                error: self.refusal(status, &body),
+                transient: is_retryable_status(status),
+                retry_after,
+            });
         }
         let answer: TokenAnswer = serde_json::from_slice(&body).map_err(|e| {
-            TokenFailure::Refused(AuthError {
-                status: Some(status),
-                message: format!(
-                    "the token answer is not {{\"access_token\", \"token_type\", \"expires_in\"}}: {e}"
-                ),
-                trace_id: None,
-            })
+            refused(format!(
+                "the token answer is not {{\"access_token\", \"token_type\", \"expires_in\"}}: {e}"
+            ))
         })?;
         let access_token = SecretString::from(answer.access_token);
         let header = bearer_header(access_token.expose_secret()).ok_or_else(|| {
-            TokenFailure::Refused(AuthError {
-                status: Some(status),
-                message: "the access token contains characters not allowed in an HTTP header"
-                    .into(),
-                trace_id: None,
-            })
+            refused("the access token contains characters not allowed in an HTTP header".into())
         })?;
         let lifetime = lifetime(
             answer.expires_in.as_ref(),
@@ -148,9 +209,10 @@ impl TokenSource {
             refresh_in_s = refresh_in.as_secs(),
             "obtained an access token"
         );
+        let generation = self.cache().fetches + 1;
         Ok(Token {
             header,
-            generation: self.fetched.fetch_add(1, Ordering::Relaxed) + 1,
+            generation,
             refresh_at: Instant::now() + refresh_in,
         })
     }
@@ -174,14 +236,26 @@ impl TokenSource {
             .or_else(|| oauth_text("error_description"))
             .or_else(|| oauth_text("error"))
             .or_else(|| oauth_text("message"))
-            .or_else(|| (!body.is_empty()).then(|| body_prefix(body)))
+            .or_else(|| (!body.is_empty()).then(|| String::from_utf8_lossy(body).into_owned()))
             .unwrap_or_else(|| "the token request was refused".to_string());
-        let password = self.password.expose_secret();
         AuthError {
             status: Some(status),
-            message: message.replace(password, "[REDACTED]"),
+            message: self.redact(&message),
             trace_id: meta.and_then(|m| m.trace_id.clone()),
         }
+    }
+
+    /// `text` without the password (as typed, or escaped inside a JSON body), then cut to the
+    /// error-text limit, in that order so that no cut leaves part of the password behind.
+    fn redact(&self, text: &str) -> String {
+        let password = self.password.expose_secret();
+        let escaped = serde_json::to_string(password).unwrap_or_default();
+        let escaped = escaped.trim_matches('"');
+        let mut text = text.replace(password, "[REDACTED]");
+        if !escaped.is_empty() {
+            text = text.replace(escaped, "[REDACTED]");
+        }
+        bounded(&text)
     }
 }
 
@@ -203,12 +277,9 @@ struct TokenAnswer {
     expires_in: Option<Value>,
 }
 
-async fn read_prefix(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, TokenFailure> {
+async fn read_prefix(mut response: reqwest::Response, limit: usize) -> reqwest::Result<Vec<u8>> {
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(TokenFailure::Transport)? {
+    while let Some(chunk) = response.chunk().await? {
         body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]);
         if body.len() == limit {
             break;
@@ -226,10 +297,10 @@ fn lifetime(expires_in: Option<&Value>, access_token: &str, now: SystemTime) -> 
         _ => None,
     });
     let lifetime = match stated {
-        Some(seconds) => Duration::try_from_secs_f64(seconds).ok(),
-        None => {
-            jwt_expiry(access_token).map(|expiry| expiry.duration_since(now).unwrap_or_default())
-        }
+        // At least a second, so that a zero answer cannot make every call log in.
+        Some(seconds) => Duration::try_from_secs_f64(seconds.max(1.0)).ok(),
+        // An `exp` already past by our clock is clock skew, not a dead token (a 401 would say so).
+        None => jwt_expiry(access_token).and_then(|expiry| expiry.duration_since(now).ok()),
     };
     // Capped, so that no answer, however odd, makes the refresh time overflow.
     lifetime.unwrap_or(ASSUMED_LIFETIME).min(MAX_LIFETIME)
@@ -270,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn lifetime_prefers_expires_in_then_the_jwt_exp_then_ten_minutes() {
+    fn lifetime_prefers_expires_in_then_a_future_jwt_exp_then_ten_minutes() {
         let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let token = jwt(json!({"sub": "partner", "exp": 1_800_000_300}));
         assert_eq!(
@@ -287,10 +358,20 @@ mod tests {
             Duration::from_secs(300)
         );
         assert_eq!(lifetime(None, "opaque-token", now), ASSUMED_LIFETIME);
-        let expired = jwt(json!({"exp": 1_700_000_000}));
-        assert_eq!(lifetime(None, &expired, now), Duration::ZERO);
+        let skewed = jwt(json!({"exp": 1_700_000_000}));
+        assert_eq!(lifetime(None, &skewed, now), ASSUMED_LIFETIME);
+        assert_eq!(
+            lifetime(Some(&json!(0)), &token, now),
+            Duration::from_secs(1)
+        );
         // Absurd answers neither panic nor overflow the refresh time.
-        for absurd in [json!(1e300), json!(-5), json!("NaN"), json!(u64::MAX)] {
+        for absurd in [
+            json!(1e300),
+            json!(-5),
+            json!("NaN"),
+            json!("inf"),
+            json!(u64::MAX),
+        ] {
             let lifetime = lifetime(Some(&absurd), "t", now);
             assert!(lifetime <= MAX_LIFETIME, "{absurd}: {lifetime:?}");
         }
@@ -317,7 +398,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_names_the_servers_message_in_either_shape_and_never_the_password() {
+    fn a_refusal_names_the_servers_message_in_any_shape_and_never_the_password() {
         let source = TokenSource::new(
             "http://127.0.0.1:1",
             "partner@example.com".into(),
@@ -339,6 +420,16 @@ mod tests {
             br#"{"error":"password hunter2-secret is wrong"}"#,
         );
         assert_eq!(echoing.message, "password [REDACTED] is wrong");
+        let quoting = TokenSource::new(
+            "http://127.0.0.1:1",
+            "u".into(),
+            SecretString::from("pa\"ss"),
+        );
+        let raw = quoting.refusal(
+            StatusCode::BAD_REQUEST,
+            br#"{"received": {"password": "pa\"ss"}}"#,
+        );
+        assert_eq!(raw.message, r#"{"received": {"password": "[REDACTED]"}}"#);
         let empty = source.refusal(StatusCode::FORBIDDEN, b"");
         assert_eq!(empty.message, "the token request was refused");
     }

@@ -323,3 +323,41 @@ async fn an_error_body_that_is_not_json_keeps_its_status_for_every_error_status(
         .unwrap_err();
     assert_eq!(error.trace_id(), Some("t-400"));
 }
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_so_the_credential_stays_with_the_hub() {
+    let elsewhere = wiremock::MockServer::start().await;
+    let hub = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(307).insert_header(
+            "location",
+            format!("{}/api/v2/partners/{PARTNER_ID}", elsewhere.uri()),
+        ))
+        .mount(&hub)
+        .await;
+    let error = get(&client(&hub.uri(), |b| b), PARTNER_ID)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::UnexpectedStatus { status } if status == 307),
+        "{error:?}"
+    );
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_retry_budget_also_bounds_each_attempt() {
+    // The answer would come within the 5 s timeout, but not within the 500 ms budget.
+    let slow = Answer::Slow(
+        Duration::from_secs(3),
+        200,
+        partner_json().to_string().into_bytes(),
+    );
+    let server = FaultyServer::start(vec![slow]).await;
+    let budget = |b: ClientBuilder| b.retry_budget(Duration::from_millis(500));
+    let error = get(&client(&server.uri(), budget), PARTNER_ID)
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+    assert_eq!(server.connections(), 1, "no time was left for a retry");
+}

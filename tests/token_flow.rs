@@ -176,6 +176,79 @@ async fn error_when_the_token_endpoint_answers(status: u16, body: serde_json::Va
     get(&client).await.unwrap_err()
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_calls_with_a_wrong_password_make_one_token_request() {
+    let hub = MockHub::start().await;
+    let client = Client::builder()
+        .credentials(MockHub::USERNAME, "wrong-password-123")
+        .base_url(hub.base_url())
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { get(&client).await })
+        })
+        .collect();
+    for call in calls {
+        let error = call.await.unwrap().unwrap_err();
+        assert!(matches!(error, Error::Auth(_)), "{error:?}");
+    }
+    // Calls that waited for the failing login share its outcome. A call that started after it
+    // ended may try once more, so at most a couple of requests, never fifty.
+    assert!(
+        hub.token_requests() <= 2,
+        "{} token requests",
+        hub.token_requests()
+    );
+}
+
+#[tokio::test]
+async fn a_transient_token_endpoint_failure_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v2/token"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"access_token": "t-1", "token_type": "Bearer", "expires_in": 60}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/api/v2/partners/{}", MockHub::PARTNER_ID)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(MockHub::default_partner()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .credentials("user@example.com", "pw")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    // Even a PATCH: it had not been sent when the login failed.
+    client
+        .patch_partner()
+        .partner_id(MockHub::PARTNER_ID)
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v2/token",
+            "/api/v2/token",
+            "/api/v2/partners/MockPartner01"
+        ]
+    );
+}
+
 #[tokio::test]
 async fn an_oauth_style_refusal_shows_its_description() {
     let body = serde_json::json!({
