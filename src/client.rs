@@ -212,8 +212,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The most time one call may take, waits and attempts included, before it stops retrying
-    /// (default 60 s). A retry whose wait would overrun it is not made.
+    /// The most time one call may take, waits and attempts included (default 60 s): a retry
+    /// whose wait would overrun it is not made, and each attempt's timeout is cut to what is
+    /// left of it. A login for the token flow is bounded by the timeout alone.
     pub fn retry_budget(mut self, budget: Duration) -> Self {
         self.retry.budget = budget;
         self
