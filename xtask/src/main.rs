@@ -3,6 +3,7 @@
 //! `sync` rewrites `openapi/partners-v2.json` from the upstream pages under `openapi/upstream/`;
 //! `check` exits non-zero when the vendored file differs from what those pages produce.
 
+mod bench;
 #[path = "../../codegen/upstream.rs"]
 mod upstream;
 
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["spec", "sync", pages @ ..] => sync(pages),
         ["spec", "check", pages @ ..] => check(pages),
+        ["bench", options @ ..] => bench::main(options),
         _ => Err("usage: cargo xtask spec <sync|check> [PAGE.md...]".into()),
     };
     match result {

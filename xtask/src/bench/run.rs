@@ -1,0 +1,81 @@
+//! Running commands and timing them; medians of repeated runs.
+
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
+
+/// How long a command took.
+#[derive(Clone, Copy)]
+pub struct Timing {
+    /// Wall-clock seconds.
+    pub wall: f64,
+    /// User plus system seconds of the command and everything it waited for (rustc under
+    /// cargo): on a machine shared with other builds, what the command itself cost.
+    pub cpu: f64,
+}
+
+/// Runs `command` to completion, output captured, and returns its output and timing. Fails
+/// naming the command when it exits non-zero.
+pub fn timed(command: &mut Command) -> Result<(Output, Timing), String> {
+    let cpu_before = children_cpu_seconds();
+    let started = Instant::now();
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    let timing = Timing {
+        wall: started.elapsed().as_secs_f64(),
+        cpu: children_cpu_seconds() - cpu_before,
+    };
+    if !output.status.success() {
+        return Err(format!(
+            "{command:?} failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok((output, timing))
+}
+
+/// User plus system time of all finished child processes of this one (and their waited-for
+/// descendants).
+fn children_cpu_seconds() -> f64 {
+    // SAFETY: `getrusage` only writes the `rusage` it is given, which is zeroed and ours.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Runs `command`, its stderr passed through to ours (progress of long runs), and returns its
+/// stdout.
+pub fn streaming(command: &mut Command) -> Result<String, String> {
+    let output = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("{command:?} failed ({})", output.status));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+pub fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) {
+        (sorted[middle - 1] + sorted[middle]) / 2.0
+    } else {
+        sorted[middle]
+    }
+}
+
+/// Seconds with millisecond precision, as the summary prints them.
+pub fn seconds(value: f64) -> String {
+    format!("{value:.3}")
+}
