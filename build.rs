@@ -13,12 +13,15 @@ mod timings;
 use std::path::{Path, PathBuf};
 
 const SPEC: &str = "openapi/partners-v2.json";
+/// Set to write formatted (prettyplease) source instead of the unformatted token text.
+const FORMAT: &str = "D360_PARTNER_FORMAT_GENERATED";
 const OUTPUT: &str = "partners_v2.rs";
 
 fn main() {
     for input in [SPEC, "build.rs", "codegen"] {
         println!("cargo:rerun-if-changed={input}");
     }
+    println!("cargo:rerun-if-env-changed={FORMAT}");
     if let Err(message) = run() {
         // One readable line instead of a panic backtrace: it names the file or JSON pointer.
         eprintln!("error: d360-partner code generation failed: {message}");
@@ -36,8 +39,14 @@ fn run() -> Result<(), String> {
     let tokens = timings.phase("progenitor", || {
         generate::generate(&document, error_schema.as_deref())
     })?;
-    let file = timings.phase("parse", || generate::parse(tokens))?;
-    let code = timings.phase("prettyplease", || generate::format(&file));
+    // Formatting is opt-in: parsing and pretty-printing the tokens cost an unoptimized build
+    // script (how every user's `cargo build` compiles it) three times what generating them does.
+    let code = if std::env::var_os(FORMAT).is_some() {
+        let file = timings.phase("parse", || generate::parse(tokens))?;
+        timings.phase("prettyplease", || generate::format(&file))
+    } else {
+        timings.phase("to_string", || generate::unformatted(&tokens))
+    };
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     timings.phase("write", || write(&out_dir.join(OUTPUT), &code))
 }
