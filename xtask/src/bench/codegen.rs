@@ -85,7 +85,9 @@ pub fn measure(
         }
         let generated = std::fs::read_to_string(out_dir.join("partners_v2.rs"))
             .map_err(|e| format!("the build script wrote no output for {label}: {e}"))?;
+        // Lines describe formatted output; bytes compare formatted and unformatted alike.
         summary.add(format!("{name}_lines"), generated.lines().count());
+        summary.add(format!("{name}_bytes"), generated.len());
     }
     summary.add(
         "codegen_scaling_1000_over_100",
