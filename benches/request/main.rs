@@ -10,10 +10,12 @@
 //! Run: `cargo bench --bench request [-- --quick]`. Never part of `cargo test`.
 
 mod measure;
+mod median;
 mod raw;
 mod server;
 
-use measure::{Round, median, round};
+use measure::{Round, round};
+use median::median;
 use std::rc::Rc;
 
 /// How long a run is: rounds per contender and requests per round.
@@ -31,7 +33,7 @@ const FULL: Plan = Plan {
     concurrent_requests: 30_000,
 };
 const QUICK: Plan = Plan {
-    rounds: 21,
+    rounds: 31,
     sequential_requests: 2_000,
     concurrent_requests: 20_000,
 };

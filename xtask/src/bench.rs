@@ -7,6 +7,8 @@
 
 mod builds;
 mod codegen;
+#[path = "../../benches/request/median.rs"]
+mod median;
 mod request;
 mod run;
 mod synthetic;

@@ -3,7 +3,8 @@
 //! code generation (interleaved), a no-op rebuild, a rebuild after touching the spec, and the
 //! crate's own compile time when its spec has 100 operations. Offline: the registry is cached.
 
-use super::run::{Timing, median, seconds, timed};
+use super::median::median;
+use super::run::{Timing, seconds, timed};
 use super::{Summary, fresh_dir, synthetic, write};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -7,7 +7,8 @@
 //! wall time it takes on an idle core, while wall time on this shared machine also counts waiting
 //! for one. Wall medians are recorded alongside.
 
-use super::run::{median, seconds, timed};
+use super::median::median;
+use super::run::{seconds, timed};
 use super::{Summary, fresh_dir, synthetic, write};
 use serde_json::Value;
 use std::collections::BTreeMap;
