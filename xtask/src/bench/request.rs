@@ -6,7 +6,7 @@ use super::run::streaming;
 use std::path::Path;
 use std::process::Command;
 
-/// Runs `benches/request.rs` and records every figure it prints.
+/// Runs `benches/request/` and records every figure it prints.
 pub fn measure(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String> {
     let mut command = Command::new(env!("CARGO"));
     command.current_dir(root).args([
