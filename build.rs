@@ -7,6 +7,8 @@
 mod generate;
 #[path = "codegen/normalize.rs"]
 mod normalize;
+#[path = "codegen/timings.rs"]
+mod timings;
 
 use std::path::{Path, PathBuf};
 
@@ -25,14 +27,19 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    let mut document = read(Path::new(SPEC))?;
-    normalize::normalize(&mut document).map_err(|e| format!("{SPEC}#{e}"))?;
+    let timings = timings::Timings::from_env();
+    let mut document = timings.phase("read", || read(Path::new(SPEC)))?;
+    timings
+        .phase("normalize", || normalize::normalize(&mut document))
+        .map_err(|e| format!("{SPEC}#{e}"))?;
     let error_schema = normalize::api_error_schema_name(&document);
-    let code = generate::generate(&document, error_schema.as_deref())?;
-    write(
-        &PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join(OUTPUT),
-        &code,
-    )
+    let tokens = timings.phase("progenitor", || {
+        generate::generate(&document, error_schema.as_deref())
+    })?;
+    let file = timings.phase("parse", || generate::parse(tokens))?;
+    let code = timings.phase("prettyplease", || generate::format(&file));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
+    timings.phase("write", || write(&out_dir.join(OUTPUT), &code))
 }
 
 fn read(path: &Path) -> Result<serde_json::Value, String> {

@@ -1,4 +1,4 @@
-//! The normalized document → formatted Rust source, through progenitor and prettyplease.
+//! The normalized document → Rust source, through progenitor (and prettyplease when asked).
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
@@ -8,12 +8,16 @@ const CLIENT_STATE_TYPE: &str = "crate::client::ClientState";
 /// The facade's error body type, used in place of the spec's API-wide error schema.
 const ERROR_BODY_TYPE: &str = "crate::error::ApiErrorBody";
 
-/// Generates the client for a normalized document and formats it.
+/// Generates the client for a normalized document, as tokens; [`parse`] and [`format`] make them
+/// source. Three steps so `build.rs` can time each (`D360_PARTNER_CODEGEN_TIMINGS`).
 ///
 /// The builder interface is used so that upstream adding an optional parameter or field never
 /// breaks a caller's code; hooks are `Expected` so the facade's `ClientHooks` implementation (auth,
 /// retries, tracing) cannot silently fall out of use.
-pub fn generate(document: &Value, error_schema: Option<&str>) -> Result<String, String> {
+pub fn generate(
+    document: &Value,
+    error_schema: Option<&str>,
+) -> Result<proc_macro2::TokenStream, String> {
     let spec: openapiv3::OpenAPI = serde_json::from_value(document.clone())
         .map_err(|e| format!("the normalized document is not valid OpenAPI 3.0: {e}"))?;
     let mut settings = GenerationSettings::new();
@@ -26,7 +30,7 @@ pub fn generate(document: &Value, error_schema: Option<&str>) -> Result<String, 
     if let Some(name) = error_schema {
         settings.with_replacement(name, ERROR_BODY_TYPE, std::iter::empty());
     }
-    let tokens = std::panic::catch_unwind(move || Generator::new(&settings).generate_tokens(&spec))
+    std::panic::catch_unwind(move || Generator::new(&settings).generate_tokens(&spec))
         .map_err(|panic| {
             let message = panic
                 .downcast_ref::<String>()
@@ -35,12 +39,22 @@ pub fn generate(document: &Value, error_schema: Option<&str>) -> Result<String, 
                 .unwrap_or_default();
             format!("progenitor panicked ({message}); no normalization pass recognized the cause, add a check to `reject_what_the_generator_cannot_handle`")
         })?
-        .map_err(|e| format!("progenitor refused the normalized document: {e}"))?;
+        .map_err(|e| format!("progenitor refused the normalized document: {e}"))
+}
+
+/// The generated tokens as a syntax tree, with the success-body table the hooks use added.
+pub fn parse(tokens: proc_macro2::TokenStream) -> Result<syn::File, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor emitted unparsable code: {e}"))?;
     let checks = success_body_checks(&file)?;
     file.items.extend(checks);
-    Ok(untest_usage_sketches(&prettyplease::unparse(&file)))
+    Ok(file)
+}
+
+/// The syntax tree as formatted source, readable where people meet it: an IDE's
+/// go-to-definition, a compiler error inside generated code.
+pub fn format(file: &syn::File) -> String {
+    untest_usage_sketches(&prettyplease::unparse(file))
 }
 
 /// The table `check_success_body(operation_id, status, body)`: decodes a success body as the
@@ -269,7 +283,9 @@ fn tokens(source: &str) -> Result<proc_macro2::TokenStream, String> {
 }
 
 /// Marks progenitor's usage sketches in method docs (```` ```ignore ````, they use undefined
-/// variables) as text, so they are documentation and not doctests reported as ignored.
+/// variables) as text, so they are documentation and not doctests reported as ignored. In
+/// formatted source they are `///` lines; unformatted, string literals with escaped newlines.
 fn untest_usage_sketches(code: &str) -> String {
     code.replace("```ignore\n", "```text\n")
+        .replace("```ignore\\n", "```text\\n")
 }

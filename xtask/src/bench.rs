@@ -1,0 +1,118 @@
+//! `cargo xtask bench [--quick]`: request overhead, code generation time and build cost, measured
+//! side by side in one run, ending with a `name=value` summary (see BENCHMARKS.md).
+//!
+//! Quick mode (under 10 minutes on 2 cores) runs the request benchmark and the code generation
+//! timings; full mode adds the crate's compile time at 100 operations, the cold build against a
+//! reference crate, and the rebuild times. Scratch files live under `target/bench-scratch/`.
+
+mod builds;
+mod codegen;
+#[path = "../../benches/request/median.rs"]
+mod median;
+mod request;
+mod run;
+mod synthetic;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Figures in the order they were measured, printed as the summary.
+#[derive(Default)]
+pub struct Summary {
+    lines: Vec<(String, String)>,
+}
+
+impl Summary {
+    /// Records a figure and echoes it, so a long run shows progress.
+    pub fn add(&mut self, name: impl Into<String>, value: impl ToString) {
+        let (name, value) = (name.into(), value.to_string());
+        eprintln!("    {name}={value}");
+        self.lines.push((name, value));
+    }
+
+    fn get(&self, name: &str) -> Option<f64> {
+        self.lines
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.parse().ok())
+    }
+}
+
+/// The targets: figure, whether it must stay at most or at least the bound, the bound.
+const TARGETS: &[(&str, Bound, f64)] = &[
+    ("request_p50_ratio", Bound::AtMost, 1.05),
+    ("throughput_c64_ratio", Bound::AtLeast, 0.95),
+    ("codegen_1000_ops_s", Bound::AtMost, 5.0),
+    ("codegen_scaling_1000_over_100", Bound::AtMost, 12.0),
+    ("cold_build_ratio", Bound::AtMost, 1.3),
+];
+
+#[derive(Clone, Copy)]
+enum Bound {
+    AtMost,
+    AtLeast,
+}
+
+/// Runs the benchmarks named by `args` (`--quick` or nothing).
+pub fn main(args: &[&str]) -> Result<ExitCode, String> {
+    let quick = match args {
+        [] => false,
+        ["--quick"] => true,
+        _ => return Err("usage: cargo xtask bench [--quick]".into()),
+    };
+    let root = crate::root();
+    let scratch = root.join("target/bench-scratch");
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create scratch dir: {e}"))?;
+    let mut summary = Summary::default();
+    summary.add("mode", if quick { "quick" } else { "full" });
+
+    eprintln!("==> request overhead: this client against raw reqwest (cargo bench, release)");
+    request::measure(&root, quick, &mut summary)?;
+    eprintln!("==> code generation: the build script binary, unoptimized, on synthetic specs");
+    codegen::measure(&root, &scratch, quick, &mut summary)?;
+    if !quick {
+        eprintln!("==> build cost: scratch copies of the crate and a reference crate");
+        builds::measure(&root, &scratch, &mut summary)?;
+    }
+
+    println!("== summary ==");
+    for (name, value) in &summary.lines {
+        println!("{name}={value}");
+    }
+    let missed: Vec<&str> = TARGETS
+        .iter()
+        .filter(|(name, bound, limit)| {
+            summary.get(name).is_some_and(|value| match bound {
+                Bound::AtMost => value > *limit,
+                Bound::AtLeast => value < *limit,
+            })
+        })
+        .map(|(name, _, _)| *name)
+        .collect();
+    let missed = if missed.is_empty() {
+        "none".to_string()
+    } else {
+        missed.join(",")
+    };
+    println!("targets_missed={missed}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `contents` to `path`, creating its directory.
+fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// An empty directory at `path` (removed first if it exists).
+fn fresh_dir(path: &Path) -> Result<PathBuf, String> {
+    if path.exists() {
+        std::fs::remove_dir_all(path)
+            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    }
+    std::fs::create_dir_all(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    Ok(path.to_path_buf())
+}

@@ -1,0 +1,176 @@
+//! Build cost, on scratch copies under `target/bench-scratch/` with their own target directories:
+//! a cold `cargo build` of this crate against a reference crate with the same dependencies and no
+//! code generation (interleaved), a no-op rebuild, a rebuild after touching the spec, and the
+//! crate's own compile time when its spec has 100 operations. Offline: the registry is cached.
+
+use super::median::median;
+use super::run::{Timing, seconds, timed};
+use super::{Summary, fresh_dir, synthetic, write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+const COLD_ROUNDS: usize = 2;
+const REBUILD_RUNS: usize = 5;
+const SPEC_CHANGE_RUNS: usize = 3;
+const SPEC: &str = "openapi/partners-v2.json";
+/// What the crate's build reads; the rest of the repository (tests, xtask) is not built.
+const CRATE_FILES: &[&str] = &["build.rs", "codegen", "openapi", "src", "README.md"];
+/// Manifest sections kept: the reference crate has no build script, so no build dependencies.
+const CRATE_SECTIONS: &[&str] = &[
+    "[package]",
+    "[features]",
+    "[dependencies]",
+    "[build-dependencies]",
+];
+const REFERENCE_SECTIONS: &[&str] = &["[package]", "[features]", "[dependencies]"];
+
+/// Measures cold builds, rebuilds and the 100-operation compile, and records them.
+pub fn measure(root: &Path, scratch: &Path, summary: &mut Summary) -> Result<(), String> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let lock = std::fs::read(root.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let crate_dir = fresh_dir(&scratch.join("crate"))?;
+    for file in CRATE_FILES {
+        copy(&root.join(file), &crate_dir.join(file))?;
+    }
+    write(
+        &crate_dir.join("Cargo.toml"),
+        standalone(&manifest, CRATE_SECTIONS, false),
+    )?;
+    write(&crate_dir.join("Cargo.lock"), &lock)?;
+    let reference_dir = fresh_dir(&scratch.join("reference"))?;
+    write(
+        &reference_dir.join("Cargo.toml"),
+        standalone(&manifest, REFERENCE_SECTIONS, true),
+    )?;
+    write(&reference_dir.join("Cargo.lock"), &lock)?;
+    write(
+        &reference_dir.join("src/lib.rs"),
+        "//! The reference for `cargo xtask bench`: d360-partner's dependencies, no code generation.\n\
+         pub use {progenitor_client, reqwest, secrecy, serde, serde_json, thiserror, tracing};\n",
+    )?;
+
+    let crate_target = scratch.join("target-crate");
+    let reference_target = scratch.join("target-reference");
+    let (mut crate_cold, mut reference_cold) = (Vec::new(), Vec::new());
+    for round in 0..COLD_ROUNDS {
+        eprintln!("    cold builds, round {}/{COLD_ROUNDS}", round + 1);
+        // Alternate which goes first, so drift in the machine's load hits both alike.
+        let crate_first = round % 2 == 0;
+        for crate_turn in [crate_first, !crate_first] {
+            let (dir, target, times) = if crate_turn {
+                (&crate_dir, &crate_target, &mut crate_cold)
+            } else {
+                (&reference_dir, &reference_target, &mut reference_cold)
+            };
+            fresh_dir(target)?;
+            times.push(build(dir, target)?);
+        }
+    }
+    let wall = |runs: &[Timing]| median(&runs.iter().map(|t| t.wall).collect::<Vec<_>>());
+    let cpu = |runs: &[Timing]| median(&runs.iter().map(|t| t.cpu).collect::<Vec<_>>());
+    summary.add("cold_build_crate_s", seconds(wall(&crate_cold)));
+    summary.add("cold_build_reference_s", seconds(wall(&reference_cold)));
+    summary.add(
+        "cold_build_ratio",
+        format!("{:.3}", wall(&crate_cold) / wall(&reference_cold)),
+    );
+    summary.add("cold_build_crate_cpu_s", seconds(cpu(&crate_cold)));
+    summary.add("cold_build_reference_cpu_s", seconds(cpu(&reference_cold)));
+    summary.add(
+        "cold_build_cpu_ratio",
+        format!("{:.3}", cpu(&crate_cold) / cpu(&reference_cold)),
+    );
+
+    let noop: Vec<Timing> = (0..REBUILD_RUNS)
+        .map(|_| build(&crate_dir, &crate_target))
+        .collect::<Result<_, _>>()?;
+    summary.add("noop_rebuild_s", seconds(wall(&noop)));
+
+    let spec = crate_dir.join(SPEC);
+    let mut touched = Vec::new();
+    for _ in 0..SPEC_CHANGE_RUNS {
+        touch(&spec)?;
+        touched.push(build(&crate_dir, &crate_target)?);
+    }
+    summary.add("spec_touch_rebuild_s", seconds(wall(&touched)));
+    summary.add("spec_touch_rebuild_cpu_s", seconds(cpu(&touched)));
+
+    // The crate with a 100-operation spec: build script run plus compiling the generated code.
+    let seed_text = std::fs::read_to_string(&spec).map_err(|e| e.to_string())?;
+    let seed: serde_json::Value = serde_json::from_str(&seed_text).map_err(|e| e.to_string())?;
+    let hundred =
+        serde_json::to_string_pretty(&synthetic::spec(&seed, 100)?).map_err(|e| e.to_string())?;
+    let mut hundred_times = Vec::new();
+    for _ in 0..SPEC_CHANGE_RUNS {
+        write(&spec, &hundred)?;
+        hundred_times.push(build(&crate_dir, &crate_target)?);
+        write(&spec, &seed_text)?;
+        build(&crate_dir, &crate_target)?;
+    }
+    summary.add("crate_compile_100_ops_s", seconds(wall(&hundred_times)));
+    summary.add("crate_compile_100_ops_cpu_s", seconds(cpu(&hundred_times)));
+    Ok(())
+}
+
+/// `cargo build --offline` of the package in `dir` into `target`.
+fn build(dir: &Path, target: &Path) -> Result<Timing, String> {
+    let (_, timing) = timed(
+        Command::new(env!("CARGO"))
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target)
+            .args(["build", "--offline", "--quiet"]),
+    )?;
+    Ok(timing)
+}
+
+/// The repository's manifest as a standalone package: only `sections` kept, its own empty
+/// workspace (the scratch copy sits inside this repository's). As `reference`, renamed and
+/// without a build script.
+fn standalone(manifest: &str, sections: &[&str], reference: bool) -> String {
+    let mut kept = String::new();
+    let mut keep = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            keep = sections.contains(&line.trim());
+        }
+        if !keep || (reference && line.starts_with("build =")) {
+            continue;
+        }
+        if reference && line.starts_with("name =") {
+            kept.push_str("name = \"d360-partner-reference\"\n");
+            continue;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept.push_str("\n[workspace]\n");
+    kept
+}
+
+/// Copies a file or directory tree.
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    if from.is_dir() {
+        for entry in
+            std::fs::read_dir(from).map_err(|e| format!("cannot list {}: {e}", from.display()))?
+        {
+            let entry: PathBuf = entry.map_err(|e| e.to_string())?.path();
+            copy(&entry, &to.join(entry.file_name().expect("a named entry")))?;
+        }
+        Ok(())
+    } else {
+        write(
+            to,
+            std::fs::read(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?,
+        )
+    }
+}
+
+/// Sets a file's modification time to now, as an editor saving it unchanged would.
+fn touch(path: &Path) -> Result<(), String> {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|file| file.set_modified(SystemTime::now()))
+        .map_err(|e| format!("cannot touch {}: {e}", path.display()))
+}

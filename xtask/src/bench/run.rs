@@ -1,0 +1,67 @@
+//! Running commands and timing them; medians of repeated runs.
+
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
+
+/// How long a command took.
+#[derive(Clone, Copy)]
+pub struct Timing {
+    /// Wall-clock seconds.
+    pub wall: f64,
+    /// User plus system seconds of the command and everything it waited for (rustc under
+    /// cargo): on a machine shared with other builds, what the command itself cost.
+    pub cpu: f64,
+}
+
+/// Runs `command` to completion, output captured, and returns its output and timing. Fails
+/// naming the command when it exits non-zero.
+pub fn timed(command: &mut Command) -> Result<(Output, Timing), String> {
+    let cpu_before = children_cpu_seconds();
+    let started = Instant::now();
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    let timing = Timing {
+        wall: started.elapsed().as_secs_f64(),
+        cpu: children_cpu_seconds() - cpu_before,
+    };
+    if !output.status.success() {
+        return Err(format!(
+            "{command:?} failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok((output, timing))
+}
+
+/// User plus system time of all finished child processes of this one (and their waited-for
+/// descendants).
+fn children_cpu_seconds() -> f64 {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let Ok(usage) = getrusage(UsageWho::RUSAGE_CHILDREN) else {
+        return 0.0;
+    };
+    let seconds = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
+    seconds(usage.user_time()) + seconds(usage.system_time())
+}
+
+/// Runs `command`, its stderr passed through to ours (progress of long runs), and returns its
+/// stdout.
+pub fn streaming(command: &mut Command) -> Result<String, String> {
+    let output = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("{command:?} failed ({})", output.status));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Seconds with millisecond precision, as the summary prints them.
+pub fn seconds(value: f64) -> String {
+    format!("{value:.3}")
+}
