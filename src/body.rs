@@ -1,8 +1,8 @@
-//! Reading a response body within a size limit, and checking it before the generated code
-//! decodes it, so that every failure keeps its status, the failing field's path and the start
-//! of the body.
+//! Reading a response body within a size limit; checking error bodies before the generated code
+//! decodes them (so an HTML error page keeps its status); and explaining a success body the
+//! generated code failed to decode, with the failing field's path.
 
-use crate::error::{ApiError, ApiErrorBody, DecodeError, body_prefix, bounded};
+use crate::error::{ApiError, ApiErrorBody, body_prefix};
 use crate::relay::Relayed;
 use bytes::{Bytes, BytesMut};
 use serde::de::DeserializeOwned;
@@ -45,46 +45,31 @@ pub(crate) async fn read_limited(
 /// What a read body turned out to be.
 pub(crate) struct Examined {
     /// The response to hand to the generated code: the same status, headers and body, with a
-    /// [`Relayed`] failure attached when the body is not what the operation expects.
+    /// [`Relayed`] failure attached when an error body is not a hub error.
     pub(crate) response: reqwest::Response,
     /// The hub's trace id, from an error body.
     pub(crate) trace_id: Option<String>,
 }
 
-/// Checks a body the way the generated code will decode it, and rebuilds the response.
-///
-/// `check_success_body` is the generated table of each operation's success type.
-pub(crate) fn examine(operation_id: &str, parts: http::response::Parts, body: Bytes) -> Examined {
+/// Checks an error body the way the generated code will decode it, and rebuilds the response.
+/// Success bodies pass unchecked: decoding them twice would cost every call.
+pub(crate) fn examine(parts: http::response::Parts, body: Bytes) -> Examined {
     let status = parts.status;
     let mut trace_id = None;
-    let failure = if status.is_success() {
-        match crate::generated::check_success_body(operation_id, status.as_u16(), &body) {
-            Some(Err(PathError { path, message })) => {
-                Some(Relayed::Decode(Box::new(DecodeError {
-                    status: Some(status),
-                    path,
-                    message,
-                    body_prefix: body_prefix(&body),
+    let mut failure = None;
+    if status.is_client_error() || status.is_server_error() {
+        match serde_json::from_slice::<ApiErrorBody>(&body) {
+            Ok(decoded) => trace_id = decoded.meta.and_then(|meta| meta.trace_id),
+            Err(_) => {
+                failure = Some(Relayed::Api(Box::new(ApiError {
+                    status,
+                    body: None,
+                    body_prefix: Some(body_prefix(&body)),
+                    retry_after: crate::retry::retry_after(&parts.headers, SystemTime::now()),
                 })))
             }
-            _ => None,
         }
-    } else if status.is_client_error() || status.is_server_error() {
-        match serde_json::from_slice::<ApiErrorBody>(&body) {
-            Ok(decoded) => {
-                trace_id = decoded.meta.and_then(|meta| meta.trace_id);
-                None
-            }
-            Err(_) => Some(Relayed::Api(Box::new(ApiError {
-                status,
-                body: None,
-                body_prefix: Some(body_prefix(&body)),
-                retry_after: crate::retry::retry_after(&parts.headers, SystemTime::now()),
-            }))),
-        }
-    } else {
-        None
-    };
+    }
     let mut response = http::Response::from_parts(parts, body);
     if let Some(failure) = failure {
         response.extensions_mut().insert(failure);
@@ -100,12 +85,12 @@ pub(crate) fn examine(operation_id: &str, parts: http::response::Parts, body: By
 pub(crate) struct PathError {
     /// The path to the failing value, e.g. `settings.io_secure`; `None` at the top level.
     pub(crate) path: Option<String>,
+    /// serde's message, unabridged.
     pub(crate) message: String,
 }
 
-/// Decodes `body` as `T` exactly as the generated code will (whole body, no trailing data),
-/// tracking the path, and keeps only the verdict. Called by the generated table
-/// `check_success_body`.
+/// Decodes `body` as `T` exactly as the generated code does (whole body, no trailing data),
+/// tracking the path, and keeps only the verdict.
 pub(crate) fn check<T: DeserializeOwned>(body: &[u8]) -> Result<(), PathError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let verdict = serde_path_to_error::deserialize::<_, T>(&mut deserializer)
@@ -117,16 +102,49 @@ pub(crate) fn check<T: DeserializeOwned>(body: &[u8]) -> Result<(), PathError> {
             let path = path.trim_end_matches(".?").trim_end_matches('?');
             PathError {
                 path: (!path.is_empty() && path != ".").then(|| path.to_string()),
-                // serde quotes the offending value, which may be megabytes long.
-                message: bounded(&error.into_inner().to_string()),
+                message: error.into_inner().to_string(),
             }
         });
     verdict.and_then(|()| {
         deserializer.end().map_err(|error| PathError {
             path: None,
-            message: bounded(&error.to_string()),
+            message: error.to_string(),
         })
     })
+}
+
+/// Something done once per JSON success type of the operations; the generated
+/// `success_types(visitor)` calls it for each.
+pub(crate) trait SuccessTypes {
+    fn visit<T: DeserializeOwned>(&mut self);
+}
+
+/// The path of the field where decoding `body` failed with `message`: the body re-decoded, with
+/// path tracking, as each success type until one fails with that same message (same words, same
+/// line and column). Runs only after a failure, so success bodies are decoded once.
+pub(crate) fn explain_decode_failure(body: &[u8], message: &str) -> Option<PathError> {
+    struct Explain<'a> {
+        body: &'a [u8],
+        message: &'a str,
+        found: Option<PathError>,
+    }
+    impl SuccessTypes for Explain<'_> {
+        fn visit<T: DeserializeOwned>(&mut self) {
+            if self.found.is_none()
+                && let Err(error) = check::<T>(self.body)
+                && error.message == self.message
+            {
+                self.found = Some(error);
+            }
+        }
+    }
+    let mut explain = Explain {
+        body,
+        message,
+        found: None,
+    };
+    crate::generated::success_types(&mut explain);
+    explain.found
 }
 
 #[cfg(test)]
@@ -142,12 +160,9 @@ mod tests {
             error.path.as_deref(),
             Some("settings.io_secure.io_signature_verification_enabled")
         );
-        assert!(
-            error
-                .message
-                .starts_with("invalid type: string \"yes\", expected a boolean"),
-            "{}",
-            error.message
+        assert_eq!(
+            error.message,
+            "invalid type: string \"yes\", expected a boolean at line 1 column 81"
         );
     }
 
@@ -170,18 +185,18 @@ mod tests {
     }
 }
 
-/// Random and mutated JSON through every response decoder: never a panic, and the hooks' check
-/// agrees with the decoding the generated code does afterwards.
+/// Random and mutated JSON through every response decoder: never a panic, every error message
+/// bounded, and every success body the generated decoding refuses explained with its path.
 #[cfg(test)]
 mod properties {
     use super::*;
     use crate::Error;
-    use crate::generated::{JSON_SUCCESSES, check_success_body, decodes_as_generated};
+    use crate::generated::success_types;
     use proptest::prelude::*;
     use serde_json::{Value, json};
 
-    /// Statuses the hooks treat differently: success, client and server errors, and others.
-    const STATUSES: [u16; 7] = [200, 201, 204, 400, 404, 429, 502];
+    /// Error statuses: declared (400, 404) and not (401, 429, 502).
+    const ERROR_STATUSES: [u16; 5] = [400, 401, 404, 429, 502];
 
     /// Keys of the hub's bodies, so random objects hit real fields with wrong types.
     const KEYS: [&str; 12] = [
@@ -283,26 +298,59 @@ mod properties {
 
         #[test]
         fn every_decoder_survives_any_body(body in bodies()) {
-            for (operation_id, success) in JSON_SUCCESSES {
-                let verdict = check_success_body(operation_id, *success, &body).expect("listed successes have a check");
-                let generated = decodes_as_generated(operation_id, *success, &body).expect("and a generated decoding");
-                prop_assert_eq!(verdict.is_ok(), generated, "check and generated decoding disagree");
+            let mut success_decoders = SuccessDecoders { body: &body, problems: Vec::new() };
+            success_types(&mut success_decoders);
+            prop_assert!(success_decoders.problems.is_empty(), "{:?}", success_decoders.problems);
 
-                for status in STATUSES {
-                    let examined = examine(operation_id, parts(status), Bytes::from(body.clone()));
-                    let relayed = Relayed::attached(&Ok(examined.response)).cloned();
-                    let error = match relayed {
-                        Some(relayed) => Error::from(progenitor_client::Error::<ApiErrorBody>::Custom(relayed.encode())),
-                        None if status >= 400 => {
-                            let decoded = serde_json::from_slice::<ApiErrorBody>(&body);
-                            prop_assert!(decoded.is_ok(), "an error body passed the check but does not decode");
-                            Error::Api(Box::new(ApiError { status: parts(status).status, body: decoded.ok(), body_prefix: None, retry_after: None }))
-                        }
-                        None => continue,
-                    };
-                    let text = error.to_string();
-                    prop_assert!(text.len() < 4 * crate::BODY_PREFIX_LIMIT, "{} bytes: {}", text.len(), text);
-                    prop_assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+            for status in ERROR_STATUSES {
+                let examined = examine(parts(status), Bytes::from(body.clone()));
+                let error = match Relayed::attached(&Ok(examined.response)).cloned() {
+                    Some(relayed) => Error::from(progenitor_client::Error::<ApiErrorBody>::Custom(relayed.encode())),
+                    None => {
+                        let decoded = serde_json::from_slice::<ApiErrorBody>(&body);
+                        prop_assert!(decoded.is_ok(), "an error body passed the check but does not decode");
+                        Error::Api(Box::new(ApiError { status: parts(status).status, body: decoded.ok(), body_prefix: None, retry_after: None }))
+                    }
+                };
+                prop_assert!(error.to_string().len() < 4 * crate::BODY_PREFIX_LIMIT, "{}", error);
+                prop_assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+            }
+        }
+    }
+
+    /// Decodes the body as each success type the way the generated code does, and checks what a
+    /// caller would get.
+    struct SuccessDecoders<'a> {
+        body: &'a [u8],
+        problems: Vec<String>,
+    }
+
+    impl SuccessTypes for SuccessDecoders<'_> {
+        fn visit<T: DeserializeOwned>(&mut self) {
+            let generated = serde_json::from_slice::<T>(self.body);
+            let checked = check::<T>(self.body);
+            match generated {
+                Ok(_) if checked.is_err() => self.problems.push(format!(
+                    "{}: check refused what decodes",
+                    std::any::type_name::<T>()
+                )),
+                Ok(_) => {}
+                Err(error) => {
+                    let message = error.to_string();
+                    let explained = explain_decode_failure(self.body, &message);
+                    if explained.as_ref().map(|e| &e.message) != Some(&message) {
+                        self.problems
+                            .push(format!("{message:?} not explained: {explained:?}"));
+                    }
+                    let error = Error::from(
+                        progenitor_client::Error::<ApiErrorBody>::InvalidResponsePayload(
+                            Bytes::copy_from_slice(self.body),
+                            error,
+                        ),
+                    );
+                    if error.to_string().len() >= 4 * crate::BODY_PREFIX_LIMIT {
+                        self.problems.push(format!("unbounded: {error}"));
+                    }
                 }
             }
         }

@@ -129,12 +129,9 @@ pub struct AuthError {
 }
 
 /// Why a success response's body did not decode.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DecodeError {
-    /// The HTTP status, when known.
-    #[serde(with = "status_code::optional")]
-    pub status: Option<StatusCode>,
     /// Where in the body decoding failed, e.g. `settings.io_secure`; `None` when unknown.
     pub path: Option<String>,
     /// What was wrong there.
@@ -149,12 +146,11 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Auth(auth) => auth.status,
-            Error::Decode(decode) => decode.status,
             Error::ResponseTooLarge { status, .. } | Error::UnexpectedStatus { status } => {
                 Some(*status)
             }
             Error::Transport(e) => e.status(),
-            Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::Decode(_) | Error::InvalidRequest(_) | Error::Config(_) => None,
         }
     }
 
@@ -273,9 +269,6 @@ impl fmt::Display for Error {
             }
             Error::Decode(decode) => {
                 write!(f, "could not decode the response body")?;
-                if let Some(status) = decode.status {
-                    write!(f, " (HTTP {status})")?;
-                }
                 if let Some(path) = &decode.path {
                     write!(f, " at `{path}`")?;
                 }
@@ -340,13 +333,15 @@ impl From<progenitor_client::Error<ApiErrorBody>> for Error {
                 body: Some(response.into_inner()),
                 body_prefix: None,
             })),
-            // The hooks check every body before the generated code decodes it (see `relay`),
-            // so this arm is a fallback for operations without a check.
+            // A success body the generated code could not decode: find the failing field.
             Generated::InvalidResponsePayload(body, source) => {
+                let message = source.to_string();
+                let path = crate::body::explain_decode_failure(&body, &message)
+                    .and_then(|explained| explained.path);
                 Error::Decode(Box::new(DecodeError {
-                    status: None,
-                    path: None,
-                    message: source.to_string(),
+                    path,
+                    // serde quotes the offending value, which may be megabytes long.
+                    message: bounded(&message),
                     body_prefix: body_prefix(&body),
                 }))
             }

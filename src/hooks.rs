@@ -1,5 +1,6 @@
 //! What every generated operation runs around its request: progenitor's `api-version` header
-//! out, credentials in, retries, body checks, and one tracing span per call.
+//! out, credentials in, retries, bounded body reads, error-body checks, and one tracing span per
+//! call.
 
 use crate::Client;
 use crate::auth::RequestAuth;
@@ -26,7 +27,7 @@ impl ClientHooks<ClientState> for Client {
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
         // Operation, method, path and outcome only: no headers (credentials), no bodies.
-        let span = tracing::info_span!(
+        let span = tracing::debug_span!(
             "d360_partner.request",
             operation = info.operation_id,
             method = %request.method(),
@@ -229,9 +230,22 @@ impl Call<'_> {
             }
         }
         let limit = self.state.max_response_bytes;
+        // A success body of announced, acceptable length goes to the generated code as it is:
+        // buffering and rebuilding it here would cost every call and check nothing.
+        if status.is_success()
+            && response
+                .content_length()
+                .is_some_and(|length| length <= limit as u64)
+        {
+            return Attempt::Done(Outcome {
+                response,
+                status: Some(status),
+                trace_id: None,
+            });
+        }
         match read_limited(response, limit).await {
             Ok((parts, body)) => {
-                let examined = examine(self.operation_id, parts, body);
+                let examined = examine(parts, body);
                 Attempt::Done(Outcome {
                     response: examined.response,
                     status: Some(status),

@@ -2,12 +2,12 @@
 //!
 //! progenitor's `exec` hook can only return a `reqwest::Result`, and its `post` hook only
 //! progenitor's own error variants. So when `exec` finds a failure the generated code cannot
-//! express (the token flow refused the credentials, an error body is an HTML page, a success
-//! body fails to decode at some field), it attaches a [`Relayed`] to the response it returns;
+//! express (the token flow refused the credentials, an error body is an HTML page, a body is
+//! larger than the limit), it attaches a [`Relayed`] to the response it returns;
 //! `post` turns that into `progenitor_client::Error::Custom` holding the failure as JSON, and
 //! `From<progenitor_client::Error>` for [`Error`] turns it back into the typed error.
 
-use crate::error::{ApiError, AuthError, DecodeError, Error};
+use crate::error::{ApiError, AuthError, Error};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,6 @@ const ENVELOPE_KEY: &str = "d360_partner_relayed_error";
 pub(crate) enum Relayed {
     Api(Box<ApiError>),
     Auth(Box<AuthError>),
-    Decode(Box<DecodeError>),
     TooLarge { status: u16, limit: usize },
 }
 
@@ -42,7 +41,6 @@ impl Relayed {
         match self {
             Relayed::Api(api) => Some(api.status),
             Relayed::Auth(auth) => auth.status,
-            Relayed::Decode(decode) => decode.status,
             Relayed::TooLarge { status, .. } => StatusCode::from_u16(*status).ok(),
         }
     }
@@ -76,7 +74,6 @@ impl From<Relayed> for Error {
         match relayed {
             Relayed::Api(api) => Error::Api(api),
             Relayed::Auth(auth) => Error::Auth(auth),
-            Relayed::Decode(decode) => Error::Decode(decode),
             Relayed::TooLarge { status, limit } => Error::ResponseTooLarge {
                 status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
                 limit,

@@ -234,7 +234,7 @@ async fn a_body_that_is_not_a_partner_names_the_problem_and_shows_the_body() {
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
     let text = error.to_string();
     assert!(
-        text.starts_with("could not decode the response body (HTTP 200 OK): expected value"),
+        text.starts_with("could not decode the response body: expected value"),
         "{text}"
     );
     assert!(

@@ -15,8 +15,12 @@ pub enum Answer {
     Reset,
     /// Answers `status` with `body` and its exact `Content-Length`.
     Status(u16, Vec<u8>),
-    /// Announces `Content-Length: announced` but sends only `body`, then closes.
-    Truncated { announced: usize, body: Vec<u8> },
+    /// Answers `status` announcing `Content-Length: announced` but sends only `body`, then closes.
+    Truncated {
+        status: u16,
+        announced: usize,
+        body: Vec<u8>,
+    },
     /// Waits, then answers like `Status`.
     Slow(Duration, u16, Vec<u8>),
 }
@@ -87,9 +91,11 @@ async fn serve(mut stream: TcpStream, answer: Answer) {
         Answer::Status(status, body) => {
             write_response(&mut stream, status, body.len(), &body).await
         }
-        Answer::Truncated { announced, body } => {
-            write_response(&mut stream, 200, announced, &body).await
-        }
+        Answer::Truncated {
+            status,
+            announced,
+            body,
+        } => write_response(&mut stream, status, announced, &body).await,
         Answer::Slow(delay, status, body) => {
             tokio::time::sleep(delay).await;
             write_response(&mut stream, status, body.len(), &body).await
