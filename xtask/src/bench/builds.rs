@@ -46,8 +46,11 @@ pub fn measure(root: &Path, scratch: &Path, summary: &mut Summary) -> Result<(),
     write(&reference_dir.join("Cargo.lock"), &lock)?;
     write(
         &reference_dir.join("src/lib.rs"),
-        "//! The reference for `cargo xtask bench`: d360-partner's dependencies, no code generation.\n\
-         pub use {progenitor_client, reqwest, secrecy, serde, serde_json, thiserror, tracing};\n",
+        format!(
+            "//! The reference for `cargo xtask bench`: d360-partner's dependencies, no code generation.\n\
+             pub use {{{}}};\n",
+            required_dependencies(&manifest).join(", ")
+        ),
     )?;
 
     let crate_target = scratch.join("target-crate");
@@ -146,6 +149,26 @@ fn standalone(manifest: &str, sections: &[&str], reference: bool) -> String {
     }
     kept.push_str("\n[workspace]\n");
     kept
+}
+
+/// The crate names of the manifest's non-optional `[dependencies]`, so the reference uses (and
+/// compiles) each of them however the dependency list changes.
+fn required_dependencies(manifest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_dependencies = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            in_dependencies = line.trim() == "[dependencies]";
+            continue;
+        }
+        let Some((name, spec)) = line.split_once('=') else {
+            continue;
+        };
+        if in_dependencies && !line.starts_with('#') && !spec.contains("optional = true") {
+            names.push(name.trim().replace('-', "_"));
+        }
+    }
+    names
 }
 
 /// Copies a file or directory tree.
