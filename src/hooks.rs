@@ -184,7 +184,11 @@ impl Call<'_> {
             .retry
             .budget
             .saturating_sub(self.started.elapsed());
-        *request.timeout_mut() = Some(self.state.timeout.min(left));
+        // Set only when tighter than the client's timeout: a per-request timeout costs every
+        // request an extensions map, cloned with it on each attempt.
+        if left < self.state.timeout {
+            *request.timeout_mut() = Some(left);
+        }
         let token = match self.authenticate(&mut request).await {
             Ok(token) => token,
             Err(failure) => {
