@@ -27,16 +27,28 @@ fn bearer_tokens_sent(hub: &MockHub) -> Vec<String> {
         .collect()
 }
 
-async fn fifty_concurrent_calls(client: &Client) {
+/// Fifty calls at once, each on its own task; their results in order.
+async fn fifty_concurrent_calls(client: &Client) -> Vec<Result<(), Error>> {
     let calls: Vec<_> = (0..50)
         .map(|_| {
             let client = client.clone();
             tokio::spawn(async move { get(&client).await })
         })
         .collect();
+    let mut results = Vec::new();
     for call in calls {
-        call.await.unwrap().unwrap();
+        results.push(call.await.unwrap());
     }
+    results
+}
+
+/// A client that logs in to `base_url` with `username` and `password`.
+fn logging_in(base_url: &str, username: &str, password: &str) -> Client {
+    Client::builder()
+        .credentials(username, password)
+        .base_url(base_url)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -53,7 +65,12 @@ async fn fifty_concurrent_calls_at_expiry_make_exactly_one_token_request() {
     );
 
     tokio::time::sleep(Duration::from_millis(1100)).await; // the token has expired
-    fifty_concurrent_calls(&client).await;
+    assert!(
+        fifty_concurrent_calls(&client)
+            .await
+            .iter()
+            .all(Result::is_ok)
+    );
     assert_eq!(hub.token_requests(), 2, "50 calls at expiry fetch once");
 
     let tokens = bearer_tokens_sent(&hub);
@@ -135,11 +152,7 @@ async fn a_second_401_is_the_answer() {
 #[tokio::test]
 async fn a_wrong_password_is_an_auth_error_naming_the_servers_message_and_never_loops() {
     let hub = MockHub::start().await;
-    let client = Client::builder()
-        .credentials(MockHub::USERNAME, "wrong-password-123")
-        .base_url(hub.base_url())
-        .build()
-        .unwrap();
+    let client = logging_in(&hub.base_url(), MockHub::USERNAME, "wrong-password-123");
     let error = get(&client).await.unwrap_err();
     assert!(matches!(error, Error::Auth(_)), "{error:?}");
     assert_eq!(
@@ -168,31 +181,16 @@ async fn error_when_the_token_endpoint_answers(status: u16, body: serde_json::Va
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .credentials("user@example.com", "pw")
-        .base_url(server.uri())
-        .build()
-        .unwrap();
+    let client = logging_in(&server.uri(), "user@example.com", "pw");
     get(&client).await.unwrap_err()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_calls_with_a_wrong_password_make_one_token_request() {
     let hub = MockHub::start().await;
-    let client = Client::builder()
-        .credentials(MockHub::USERNAME, "wrong-password-123")
-        .base_url(hub.base_url())
-        .build()
-        .unwrap();
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { get(&client).await })
-        })
-        .collect();
-    for call in calls {
-        let error = call.await.unwrap().unwrap_err();
-        assert!(matches!(error, Error::Auth(_)), "{error:?}");
+    let client = logging_in(&hub.base_url(), MockHub::USERNAME, "wrong-password-123");
+    for result in fifty_concurrent_calls(&client).await {
+        assert!(matches!(result, Err(Error::Auth(_))), "{result:?}");
     }
     // Calls that waited for the failing login share its outcome. A call that started after it
     // ended may try once more, so at most a couple of requests, never fifty.
@@ -225,11 +223,7 @@ async fn a_transient_token_endpoint_failure_is_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .credentials("user@example.com", "pw")
-        .base_url(server.uri())
-        .build()
-        .unwrap();
+    let client = logging_in(&server.uri(), "user@example.com", "pw");
     // Even a PATCH: it had not been sent when the login failed.
     client
         .patch_partner()
