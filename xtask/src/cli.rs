@@ -16,6 +16,7 @@ pub const USAGE: &str = "\
 usage: cargo xtask spec sync  [--root DIR] [--timeout SECS] [--upstream] [PAGE.md|URL...]
        cargo xtask spec check [--root DIR] [--timeout SECS] [--format text|json] [--upstream PAGE.md|URL...]
        cargo xtask spec diff  [--format text|json] OLD.json NEW.json
+       cargo xtask bench [--quick]        (see BENCHMARKS.md)
 exit codes: 0 no change, 1 only non-breaking changes, 2 a breaking change, 3 error";
 
 /// Options and operands of one command line.
@@ -41,7 +42,7 @@ pub fn run(args: &[String]) -> u8 {
 fn dispatch(args: &[String]) -> Result<u8, String> {
     let (command, rest) = match args {
         [spec, command, rest @ ..] if spec == "spec" => (command.as_str(), rest),
-        _ => return Err(format!("expected a spec command\n{USAGE}")),
+        _ => return Err(format!("expected a spec or bench command\n{USAGE}")),
     };
     let allowed: &[&str] = match command {
         "sync" => &["--root", "--timeout", "--upstream"],
