@@ -191,53 +191,21 @@ mod tests {
     fn retries_stop_at_the_limit_the_budget_and_an_overlong_retry_after() {
         let policy = RetryPolicy::default();
         let failure = Failure::Status(StatusCode::TOO_MANY_REQUESTS);
-        let get = Method::GET;
-        assert_eq!(
-            policy.next_wait(
-                &get,
-                failure,
-                Some(Duration::from_secs(2)),
-                2,
-                Duration::ZERO
-            ),
-            Some(Duration::from_secs(2))
-        );
-        assert_eq!(
-            policy.next_wait(
-                &get,
-                failure,
-                Some(Duration::from_secs(2)),
-                3,
-                Duration::ZERO
-            ),
-            None
-        );
-        assert_eq!(
-            policy.next_wait(
-                &get,
-                failure,
-                Some(Duration::from_secs(31)),
-                0,
-                Duration::ZERO
-            ),
-            None
-        );
-        assert_eq!(
-            policy.next_wait(
-                &get,
-                failure,
-                Some(Duration::from_secs(2)),
-                0,
-                Duration::from_secs(59)
-            ),
-            None
-        );
+        let wait = |asked: u64, retries_done, elapsed: u64| {
+            let asked = Some(Duration::from_secs(asked));
+            let elapsed = Duration::from_secs(elapsed);
+            policy.next_wait(&Method::GET, failure, asked, retries_done, elapsed)
+        };
+        assert_eq!(wait(2, 2, 0), Some(Duration::from_secs(2)));
+        assert_eq!(wait(2, 3, 0), None, "the fourth retry is one too many");
+        assert_eq!(wait(31, 0, 0), None, "longer than max_retry_after");
+        assert_eq!(wait(2, 0, 59), None, "would overrun the 60 s budget");
         let off = RetryPolicy {
             max_retries: 0,
             ..RetryPolicy::default()
         };
         assert_eq!(
-            off.next_wait(&get, Failure::Connect, None, 0, Duration::ZERO),
+            off.next_wait(&Method::GET, Failure::Connect, None, 0, Duration::ZERO),
             None
         );
     }

@@ -4,22 +4,11 @@
 mod common;
 
 use common::faulty::{Answer, FaultyServer};
-use common::{API_KEY, PARTNER_ID, error_json, partner_json};
+use common::{PARTNER_ID, client_for as client, error_json, partner_json};
 use d360_partner::mock::{MockFault, MockHub};
 use d360_partner::types::{PartnerOut, PatchPartnerIn};
 use d360_partner::{Client, ClientBuilder, Error};
 use std::time::{Duration, Instant};
-
-fn client(base_url: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
-    configure(
-        Client::builder()
-            .api_key(API_KEY)
-            .base_url(base_url)
-            .timeout(Duration::from_secs(5)),
-    )
-    .build()
-    .unwrap()
-}
 
 async fn get(client: &Client, partner_id: &str) -> Result<PartnerOut, Error> {
     Ok(client

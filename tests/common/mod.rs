@@ -23,10 +23,18 @@ pub fn client_with(
     server: &MockServer,
     configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> Client {
+    client_for(&server.uri(), configure)
+}
+
+/// A client for any loopback `base_url` with an API key, a short timeout and more settings.
+pub fn client_for(
+    base_url: &str,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> Client {
     configure(
         Client::builder()
             .api_key(API_KEY)
-            .base_url(server.uri())
+            .base_url(base_url)
             .timeout(Duration::from_secs(5)),
     )
     .build()
