@@ -147,12 +147,12 @@ pub const RULES: &[Rule] = &[
     rule(
         Kind::RequestEnumValueAdded,
         false,
-        "a new variant callers may send; existing values still serialize",
+        "a new typed variant; request enums already send any value through `From<&str>`",
     ),
     rule(
         Kind::RequestEnumValueRemoved,
         true,
-        "a variant callers use vanishes",
+        "a typed variant callers send vanishes from the generated enum",
     ),
     rule(
         Kind::ResponsePropertyAdded,
@@ -181,13 +181,13 @@ pub const RULES: &[Rule] = &[
     ),
     rule(
         Kind::ResponseEnumValueAdded,
-        true,
-        "the Rust enum has no variant for it: a response carrying it fails to decode",
+        false,
+        "response enums are open: the value already decoded into the catch-all variant; now it has a typed one",
     ),
     rule(
         Kind::ResponseEnumValueRemoved,
         true,
-        "a variant callers match on vanishes",
+        "a typed variant callers match on vanishes from the generated enum",
     ),
     rule(
         Kind::OptionalPropertyNullableChanged,
@@ -312,7 +312,10 @@ mod tests {
             Kind::ResponseEnumValueAdded.name(),
             "response_enum_value_added"
         );
-        assert!(Kind::ResponseEnumValueAdded.is_breaking());
+        // Open enums: a new value is news in either direction, a vanished one breaks matches.
+        assert!(!Kind::ResponseEnumValueAdded.is_breaking());
         assert!(!Kind::RequestEnumValueAdded.is_breaking());
+        assert!(Kind::ResponseEnumValueRemoved.is_breaking());
+        assert!(Kind::RequestEnumValueRemoved.is_breaking());
     }
 }

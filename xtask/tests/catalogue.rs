@@ -511,29 +511,56 @@ fn response_property_required_changes_are_breaking_both_ways() {
 }
 
 #[test]
-fn response_enum_values_added_and_removed_are_breaking() {
+fn response_enum_values_added_are_non_breaking_and_removed_are_breaking() {
+    // Response enums are open (an unlisted value decodes into the catch-all variant), so a new
+    // value is news; a removed one takes a typed variant away from code that matches on it.
     let mut old = vendored();
     schema(&mut old, "AccountSharingSettingsOutData")["properties"]["solution_status"]["enum"] =
         json!(["ACTIVE", "DRAFT"]);
     let mut new = old.clone();
     schema(&mut new, "AccountSharingSettingsOutData")["properties"]["solution_status"]["enum"] =
         json!(["ACTIVE", "DRAFT", "REJECTED"]);
-    let expect = |kind| {
+    let expect = |kind, breaking| {
         [
             (
                 kind,
                 "GET /api/v2/partners/{partner_id} response 200 $.settings.account_sharing.solution_status",
-                true,
+                breaking,
             ),
             (
                 kind,
                 "PATCH /api/v2/partners/{partner_id} response 200 $.settings.account_sharing.solution_status",
-                true,
+                breaking,
             ),
         ]
     };
-    assert_changes(&old, &new, &expect("response_enum_value_added"), 2);
-    assert_changes(&new, &old, &expect("response_enum_value_removed"), 2);
+    assert_changes(&old, &new, &expect("response_enum_value_added", false), 1);
+    assert_eq!(diff(&old, &new).changes[0].detail, "\"REJECTED\"");
+    assert_changes(&new, &old, &expect("response_enum_value_removed", true), 2);
+}
+
+#[test]
+fn a_new_response_enum_value_beside_a_breaking_change_still_exits_2() {
+    let mut old = vendored();
+    schema(&mut old, "AccountSharingSettingsOutData")["properties"]["solution_status"]["enum"] =
+        json!(["ACTIVE"]);
+    let mut new = old.clone();
+    schema(&mut new, "AccountSharingSettingsOutData")["properties"]["solution_status"]["enum"] =
+        json!(["ACTIVE", "DRAFT"]);
+    remove(&mut new["paths"][PARTNER], "patch");
+    assert_changes(
+        &old,
+        &new,
+        &[
+            (
+                "response_enum_value_added",
+                "GET /api/v2/partners/{partner_id} response 200 $.settings.account_sharing.solution_status",
+                false,
+            ),
+            ("operation_removed", PATCH, true),
+        ],
+        2,
+    );
 }
 
 #[test]
