@@ -4,12 +4,16 @@
 //!   `openapi/upstream/`, or files and URLs given on the command line);
 //! - `check` compares the vendored file with what those pages produce and prints the classified
 //!   difference;
-//! - `diff` classifies the changes between two spec files for users of this client.
+//! - `diff` classifies the changes between two spec files for users of this client;
+//! - `check --live` and `sync --live` compare with, or take, what upstream serves now, per the
+//!   manifest of the snapshots (`openapi/upstream/manifest.json`).
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod diff;
 pub mod fetch;
+pub mod live;
+pub mod manifest;
 pub mod raw;
 pub mod report;
 pub mod rules;

@@ -1,7 +1,9 @@
-//! The vendored spec and the upstream pages it is merged from: `sync` and `check`.
+//! The vendored spec and the upstream pages it is merged from: `sync` and `check`, offline or
+//! from the pages given on the command line (`--live` is in [`crate::live`]).
 
 use crate::diff::{self, Diff};
 use crate::fetch;
+use crate::manifest::{self, MANIFEST, Manifest};
 use crate::upstream;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -36,98 +38,188 @@ impl Repo {
     pub fn upstream_dir(&self) -> PathBuf {
         self.root.join(UPSTREAM_DIR)
     }
+
+    pub fn snapshot(&self, name: &str) -> PathBuf {
+        self.upstream_dir().join(name)
+    }
+
+    pub fn manifest(&self) -> PathBuf {
+        self.root.join(MANIFEST)
+    }
+
+    /// The manifest, parsed and checked.
+    pub fn load_manifest(&self) -> Result<Manifest, String> {
+        let text = std::fs::read_to_string(self.manifest()).map_err(|e| {
+            format!("cannot read {MANIFEST}: {e}; it records each snapshot's URL and when it was taken (README, \"Updating the spec\")")
+        })?;
+        Manifest::parse(&text)
+    }
+
+    /// The file names of the snapshots (`*.md` under `openapi/upstream/`; the manifest and
+    /// anything else there is not a page), in name order.
+    pub fn snapshot_names(&self) -> Result<Vec<String>, String> {
+        let dir = self.upstream_dir();
+        let mut found: Vec<String> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.path().is_file())
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".md"))
+            .collect();
+        found.sort();
+        Ok(found)
+    }
+
+    /// The manifest, after checking it has one entry per snapshot and no other.
+    pub fn manifest_of_snapshots(&self) -> Result<(Manifest, Vec<String>), String> {
+        let names = self.snapshot_names()?;
+        let manifest = self.load_manifest()?;
+        manifest.check_snapshots(&names)?;
+        Ok((manifest, names))
+    }
 }
 
 /// One upstream page: where it came from and its Markdown.
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// The file path or URL, as given.
+    /// The page as messages name it: a snapshot's path from the root, a file as given, a URL.
     pub source: String,
     pub markdown: String,
 }
 
 /// Reads the pages named by `sources` (files, or URLs fetched within `timeout`), or, with no
-/// sources, every `*.md` snapshot under `openapi/upstream/` in name order.
+/// sources, every snapshot under `openapi/upstream/` in name order, once the manifest has been
+/// found to match them.
 pub fn load_pages(repo: &Repo, sources: &[String], timeout: Duration) -> Result<Vec<Page>, String> {
-    let sources: Vec<String> = if sources.is_empty() {
-        snapshot_paths(repo)?
+    if sources.is_empty() {
+        let (_, names) = repo.manifest_of_snapshots()?;
+        if names.is_empty() {
+            return Err(format!("{UPSTREAM_DIR} holds no *.md page"));
+        }
+        return names
             .iter()
-            .map(|p| p.display().to_string())
-            .collect()
-    } else {
-        sources.to_vec()
-    };
+            .map(|name| {
+                let path = repo.snapshot(name);
+                let markdown = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let source = format!("{UPSTREAM_DIR}/{name}");
+                Ok(Page { source, markdown })
+            })
+            .collect();
+    }
+    let urls: Vec<String> = sources
+        .iter()
+        .filter(|s| fetch::is_url(s))
+        .cloned()
+        .collect();
+    let mut fetched = fetch::fetch_all(&urls, timeout).into_iter();
     sources
-        .into_iter()
+        .iter()
         .map(|source| {
-            let markdown = if fetch::is_url(&source) {
-                fetch::fetch(&source, timeout)?
+            let markdown = if fetch::is_url(source) {
+                let result = fetched.next().expect("one result per URL");
+                result.map_err(|e| e.to_string())?
             } else {
-                std::fs::read_to_string(&source)
-                    .map_err(|e| format!("cannot read {source}: {e}"))?
+                std::fs::read_to_string(source).map_err(|e| format!("cannot read {source}: {e}"))?
             };
-            Ok(Page { source, markdown })
+            Ok(Page {
+                source: source.clone(),
+                markdown,
+            })
         })
         .collect()
 }
 
-fn snapshot_paths(repo: &Repo) -> Result<Vec<PathBuf>, String> {
-    let dir = repo.upstream_dir();
-    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    found.sort();
-    if found.is_empty() {
-        return Err(format!("{} holds no *.md page", dir.display()));
-    }
-    Ok(found)
-}
-
-/// The OpenAPI document the pages produce; a conflict names the page or the JSON pointer.
+/// The OpenAPI document the pages produce; a conflict names the pages or the JSON pointer.
+/// Blocks skipped on the way are printed on stderr as notices, for every command alike.
 pub fn merge(pages: &[Page]) -> Result<Value, String> {
-    upstream::merge_pages(
+    if pages.is_empty() {
+        return Err("no page to merge".into());
+    }
+    let merged = upstream::merge_pages_with_notices(
         pages
             .iter()
             .map(|p| (p.source.as_str(), p.markdown.as_str())),
     )
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    for notice in &merged.notices {
+        eprintln!("notice: {notice}");
+    }
+    Ok(merged.document)
+}
+
+/// A file to write or remove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    Put(PathBuf, String),
+    Remove(PathBuf),
+}
+
+/// Performs the writes that change something; returns what they did, as `wrote PATH` or
+/// `removed PATH` with paths from the root.
+pub fn apply(repo: &Repo, writes: Vec<Write>) -> Result<Vec<String>, String> {
+    let shown = |path: &Path| {
+        let relative = path.strip_prefix(&repo.root).unwrap_or(path);
+        relative.display().to_string()
+    };
+    let mut done = Vec::new();
+    for write in writes {
+        match write {
+            Write::Put(path, text) => {
+                if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+                    continue;
+                }
+                std::fs::write(&path, text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                done.push(format!("wrote {}", shown(&path)));
+            }
+            Write::Remove(path) => {
+                std::fs::remove_file(&path)
+                    .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+                done.push(format!("removed {}", shown(&path)));
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// The write that stores a page fetched from `url` as a snapshot, recording it in the manifest
+/// (`taken` moves only when the snapshot's content does).
+pub fn store_snapshot(
+    repo: &Repo,
+    manifest: &mut Manifest,
+    url: &str,
+    markdown: &str,
+) -> Result<Write, String> {
+    let name = manifest::snapshot_name(url)?;
+    let path = repo.snapshot(&name);
+    let changed = std::fs::read_to_string(&path).map_or(true, |old| old != markdown);
+    manifest.record(&name, url, changed);
+    Ok(Write::Put(path, markdown.to_string()))
 }
 
 /// Writes the vendored spec merged from the pages. Pages fetched from URLs are also stored as
-/// snapshots under `openapi/upstream/` (named after the URL's last segment), so `check` offline
-/// agrees afterwards. Nothing is written unless every page loads and merges. Returns what it wrote.
-pub fn sync(repo: &Repo, sources: &[String], timeout: Duration) -> Result<Vec<PathBuf>, String> {
+/// snapshots under `openapi/upstream/` (named after the URL's last segment) and recorded in the
+/// manifest, so `check` offline agrees afterwards. Nothing is written unless every page loads and
+/// merges. Returns what it did.
+pub fn sync(repo: &Repo, sources: &[String], timeout: Duration) -> Result<Vec<String>, String> {
     let pages = load_pages(repo, sources, timeout)?;
     let text = upstream::to_vendored_text(&merge(&pages)?);
-    let mut writes = vec![(repo.vendored(), text)];
-    for page in pages.iter().filter(|p| fetch::is_url(&p.source)) {
-        let name = snapshot_name(&page.source)?;
-        writes.push((repo.upstream_dir().join(name), page.markdown.clone()));
+    let mut writes = vec![Write::Put(repo.vendored(), text)];
+    let fetched: Vec<&Page> = pages.iter().filter(|p| fetch::is_url(&p.source)).collect();
+    if !fetched.is_empty() {
+        let mut manifest = repo.load_manifest()?;
+        for page in fetched {
+            writes.push(store_snapshot(
+                repo,
+                &mut manifest,
+                &page.source,
+                &page.markdown,
+            )?);
+        }
+        writes.push(Write::Put(repo.manifest(), manifest.to_text()));
     }
-    for (path, text) in &writes {
-        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
-    Ok(writes.into_iter().map(|(path, _)| path).collect())
-}
-
-/// `https://…/partner-management.md` → `partner-management.md` (a query or fragment dropped,
-/// `.md` added when missing).
-fn snapshot_name(url: &str) -> Result<String, String> {
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    let valid = !last.is_empty() && !last.contains(':') && last != "..";
-    if !valid {
-        return Err(format!(
-            "cannot name a snapshot after {url}: it has no page name"
-        ));
-    }
-    Ok(if last.ends_with(".md") {
-        last.to_string()
-    } else {
-        format!("{last}.md")
-    })
+    apply(repo, writes)
 }
 
 /// What `check` found.
@@ -140,38 +232,32 @@ pub enum Checked {
     Differs(Diff),
 }
 
+impl Checked {
+    /// 0 identical, 1 formatting or non-breaking changes only, 2 a breaking change.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Checked::Identical => 0,
+            Checked::Differs(diff) if diff.changes.is_empty() => 1,
+            Checked::Differs(diff) => diff.exit_code(),
+        }
+    }
+}
+
 /// Compares the vendored spec with what the pages produce.
 pub fn check(repo: &Repo, sources: &[String], timeout: Duration) -> Result<Checked, String> {
     let pages = load_pages(repo, sources, timeout)?;
-    let upstream = merge(&pages)?;
+    compare(repo, &merge(&pages)?)
+}
+
+/// Compares the vendored spec with `upstream`, the document the pages produce.
+pub fn compare(repo: &Repo, upstream: &Value) -> Result<Checked, String> {
     let path = repo.vendored();
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if text == upstream::to_vendored_text(&upstream) {
+    if text == upstream::to_vendored_text(upstream) {
         return Ok(Checked::Identical);
     }
     let vendored: Value = serde_json::from_str(&text)
         .map_err(|e| format!("{VENDORED} is not JSON ({e}); run `cargo xtask spec sync`"))?;
-    Ok(Checked::Differs(diff::diff(&vendored, &upstream)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snapshots_are_named_after_the_page() {
-        assert_eq!(
-            snapshot_name(
-                "https://docs.360dialog.com/partner/api-reference/partner-management.md?x=1"
-            )
-            .unwrap(),
-            "partner-management.md"
-        );
-        assert_eq!(
-            snapshot_name("http://127.0.0.1:1/channels").unwrap(),
-            "channels.md"
-        );
-        assert!(snapshot_name("http://127.0.0.1:1").is_err());
-    }
+    Ok(Checked::Differs(diff::diff(&vendored, upstream)))
 }

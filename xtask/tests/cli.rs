@@ -1,119 +1,11 @@
-//! The real `xtask` binary: exit codes and output of `spec sync`, `spec check` and `spec diff`
-//! on scratch repositories, mutated upstream pages, and pages served from 127.0.0.1.
+//! The real `xtask` binary offline and on pages given on the command line: exit codes and
+//! output of `spec sync`, `spec check` and `spec diff` on scratch repositories, mutated
+//! upstream pages, pages served from 127.0.0.1, and the manifest of the snapshots.
 
+mod common;
+
+use common::*;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-const VENDORED_TEXT: &str = include_str!("../../openapi/partners-v2.json");
-const PAGE: &str = include_str!("../../openapi/upstream/partner-management.md");
-/// Longest any one run of the tool may take before the test kills it and fails.
-const RUN_LIMIT: Duration = Duration::from_secs(60);
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the xtask binary, killing it (by its child handle) if it outlives [`RUN_LIMIT`].
-fn xtask(args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the xtask binary starts");
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            pipe.read_to_string(&mut text).unwrap();
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > RUN_LIMIT {
-            child.kill().unwrap();
-            panic!("xtask {args:?} ran longer than {RUN_LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        code: status.code().expect("exited, not killed"),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
-}
-
-/// A scratch repository holding the vendored spec and the upstream page, as a fresh clone does.
-struct Scratch {
-    dir: tempfile::TempDir,
-}
-
-impl Scratch {
-    fn new() -> Scratch {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("openapi/upstream")).unwrap();
-        std::fs::write(dir.path().join("openapi/partners-v2.json"), VENDORED_TEXT).unwrap();
-        std::fs::write(
-            dir.path().join("openapi/upstream/partner-management.md"),
-            PAGE,
-        )
-        .unwrap();
-        Scratch { dir }
-    }
-
-    fn root(&self) -> &str {
-        self.dir.path().to_str().unwrap()
-    }
-
-    fn vendored(&self) -> PathBuf {
-        self.dir.path().join("openapi/partners-v2.json")
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_str().unwrap().to_string()
-    }
-
-    fn edit_vendored(&self, edit: impl FnOnce(&mut Value)) {
-        let mut spec: Value = serde_json::from_str(VENDORED_TEXT).unwrap();
-        edit(&mut spec);
-        let mut text = serde_json::to_string_pretty(&spec).unwrap();
-        text.push('\n');
-        std::fs::write(self.vendored(), text).unwrap();
-    }
-}
-
-/// The upstream page's OpenAPI blocks, each edited, rendered back into a page.
-fn page_with_edited_blocks(edit: impl Fn(usize, &mut Value)) -> String {
-    let mut page = String::from("# Partner Management\n\n");
-    let blocks = PAGE
-        .lines()
-        .filter(|line| line.starts_with("{\"openapi\""))
-        .enumerate();
-    for (i, line) in blocks {
-        let mut block: Value = serde_json::from_str(line).unwrap();
-        edit(i, &mut block);
-        page += &format!("## Operation {i}\n\n```json\n{block}\n```\n\n");
-    }
-    page
-}
-
-fn partner_out(block: &mut Value) -> &mut Value {
-    &mut block["components"]["schemas"]["PartnerOut"]
-}
 
 #[test]
 fn check_passes_on_this_repository_offline() {
@@ -226,7 +118,9 @@ fn a_page_with_a_conflicting_fragment_is_an_error_naming_the_component() {
         assert_eq!(run.code, 3, "{command}: {}", run.stderr);
         assert_eq!(
             run.stderr,
-            "error: /components/schemas/PartnerOut: two fragments define this differently; upstream pages disagree\n",
+            format!(
+                "error: /components/schemas/PartnerOut: {page} block 1 (line 5) and {page} block 2 (line 11) define this differently\n"
+            ),
             "{command}"
         );
     }
@@ -336,64 +230,47 @@ fn bad_input_exits_3_naming_what_was_wrong() {
 
 /// A one-connection HTTP server on 127.0.0.1: answers `response` (or, with `None`, reads the
 /// request and never answers until the returned sender is dropped).
-fn serve_once(response: Option<String>) -> (String, mpsc::Sender<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, stopped) = mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut line = String::new();
-        while reader.read_line(&mut line).unwrap() > 2 {
-            line.clear();
-        }
-        match response {
-            Some(response) => stream.write_all(response.as_bytes()).unwrap(),
-            None => {
-                let _ = stopped.recv_timeout(RUN_LIMIT);
-            }
-        }
-    });
-    (format!("http://{address}"), stop)
-}
-
-fn http_response(status: &str, body: &str) -> String {
-    format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/markdown\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
 
 #[test]
-fn sync_from_a_url_writes_the_spec_and_the_page_snapshot() {
+fn sync_from_a_url_writes_the_spec_the_page_snapshot_and_its_manifest_entry() {
     let repo = Scratch::new();
-    std::fs::remove_file(
-        repo.dir
-            .path()
-            .join("openapi/upstream/partner-management.md"),
-    )
-    .unwrap();
+    repo.remove("openapi/upstream/partner-management.md");
+    repo.edit_manifest(|m| m["pages"] = json!({}));
     std::fs::write(repo.vendored(), "{}").unwrap();
-    let (base, _stop) = serve_once(Some(http_response("200 OK", PAGE)));
-    let url = format!("{base}/partner/partner-management.md");
+    let upstream = Upstream::start();
+    upstream.serve("/partner/partner-management.md", ok(PAGE));
+    let url = upstream.url("/partner/partner-management.md");
+    let before = std::time::SystemTime::now();
     let run = xtask(&["spec", "sync", "--root", repo.root(), &url]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "wrote openapi/partners-v2.json\nwrote openapi/upstream/partner-management.md\n"
+        "wrote openapi/partners-v2.json\nwrote openapi/upstream/partner-management.md\nwrote openapi/upstream/manifest.json\n"
     );
-    assert_eq!(
-        std::fs::read_to_string(repo.vendored()).unwrap(),
-        VENDORED_TEXT
+    assert_eq!(repo.read("openapi/partners-v2.json"), VENDORED_TEXT);
+    assert_eq!(repo.read("openapi/upstream/partner-management.md"), PAGE);
+    let entry = &repo.manifest()["pages"]["partner-management.md"];
+    assert_eq!(entry["url"], json!(url));
+    assert_taken_since(entry, before);
+    assert_eq!(xtask(&["spec", "check", "--root", repo.root()]).code, 0);
+}
+
+/// `entry`'s `taken` is an RFC 3339 time no earlier than `before` (to the second) and not in
+/// the future.
+#[track_caller]
+pub fn assert_taken_since(entry: &Value, before: std::time::SystemTime) {
+    let taken = humantime::parse_rfc3339(entry["taken"].as_str().unwrap()).unwrap();
+    let second = std::time::Duration::from_secs(1);
+    assert!(
+        taken + second >= before && taken <= std::time::SystemTime::now(),
+        "{entry}"
     );
-    let snapshot = Path::new(repo.root()).join("openapi/upstream/partner-management.md");
-    assert_eq!(std::fs::read_to_string(snapshot).unwrap(), PAGE);
 }
 
 #[test]
 fn a_url_that_answers_with_an_error_status_fails_naming_it() {
-    let (base, _stop) = serve_once(Some(http_response("404 Not Found", "gone")));
-    let url = format!("{base}/missing.md");
+    let upstream = Upstream::start();
+    let url = upstream.url("/missing.md");
     let run = xtask(&["spec", "check", "--upstream", &url]);
     assert_eq!(run.code, 3);
     assert_eq!(
@@ -404,31 +281,205 @@ fn a_url_that_answers_with_an_error_status_fails_naming_it() {
 
 #[test]
 fn a_url_that_never_answers_fails_after_the_timeout() {
-    let (base, _stop) = serve_once(None);
-    let url = format!("{base}/slow.md");
+    let upstream = Upstream::start();
+    upstream.serve("/slow.md", Reply::Hang);
+    let url = upstream.url("/slow.md");
     let run = xtask(&["spec", "check", "--timeout", "1", "--upstream", &url]);
     assert_eq!(run.code, 3);
     assert_eq!(
         run.stderr,
         format!("error: cannot fetch {url}: no complete answer within 1s (is there a network?)\n")
     );
+    assert!(
+        run.took < std::time::Duration::from_secs(10),
+        "{:?}",
+        run.took
+    );
 }
 
 #[test]
 fn a_url_nobody_listens_on_fails_at_once() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}/page.md");
+    let url = refused_url("/page.md");
     let repo = Scratch::new();
     let run = xtask(&["spec", "sync", "--root", repo.root(), "--upstream", &url]);
     assert_eq!(run.code, 3);
+    assert_eq!(
+        run.stderr,
+        format!("error: cannot fetch {url}: connection refused\n")
+    );
+    assert_eq!(repo.read("openapi/partners-v2.json"), VENDORED_TEXT);
+}
+
+/// Adds a second snapshot with its manifest entry.
+fn add_snapshot(repo: &Scratch, name: &str, text: &str) {
+    repo.write(&format!("openapi/upstream/{name}"), text);
+    repo.edit_manifest(|m| {
+        m["pages"][name] = json!({
+            "url": format!("https://docs.360dialog.com/partner/partner-api/api-reference/{name}"),
+            "taken": "2026-11-30T08:00:00Z"
+        });
+    });
+}
+
+#[test]
+fn check_and_sync_fail_when_the_manifest_and_the_snapshots_disagree() {
+    let repo = Scratch::new();
+    repo.write(
+        "openapi/upstream/channel-management.md",
+        &channel_page(&["ready"]),
+    );
+    repo.edit_manifest(|m| {
+        m["pages"]["whatsapp-flows.md"] = json!({
+            "url": "https://docs.360dialog.com/partner/partner-api/api-reference/whatsapp-flows.md",
+            "taken": "2026-11-30T08:00:00Z"
+        });
+    });
+    std::fs::write(repo.vendored(), "{}").unwrap();
+    for command in ["check", "sync"] {
+        let run = xtask(&["spec", command, "--root", repo.root()]);
+        assert_eq!((run.code, run.stdout.as_str()), (3, ""), "{command}");
+        assert_eq!(
+            run.stderr,
+            "error: openapi/upstream/manifest.json does not match the snapshots:\n  \
+             openapi/upstream/channel-management.md has no entry\n  \
+             the entry whatsapp-flows.md has no snapshot openapi/upstream/whatsapp-flows.md\n\
+             every snapshot needs its page's URL and when it was taken; \
+             `cargo xtask spec sync --live --add URL` records both\n",
+            "{command}"
+        );
+    }
+    assert_eq!(repo.read("openapi/partners-v2.json"), "{}");
+}
+
+#[test]
+fn check_fails_without_a_manifest_or_with_a_broken_one() {
+    let repo = Scratch::new();
+    repo.remove("openapi/upstream/manifest.json");
+    let run = xtask(&["spec", "check", "--root", repo.root()]);
+    assert_eq!(run.code, 3);
     assert!(
-        run.stderr
-            .starts_with(&format!("error: cannot fetch {url}: ")),
+        run.stderr.starts_with("error: cannot read openapi/upstream/manifest.json: ")
+            && run.stderr.ends_with(
+                "; it records each snapshot's URL and when it was taken (README, \"Updating the spec\")\n"
+            ),
         "{}",
         run.stderr
     );
+    repo.write("openapi/upstream/manifest.json", MANIFEST_TEXT);
+    repo.edit_manifest(|m| {
+        m["pages"]["partner-management.md"]["url"] =
+            json!("https://docs.360dialog.com/partner/partner-management")
+    });
+    let run = xtask(&["spec", "check", "--root", repo.root()]);
+    assert_eq!(run.code, 3);
+    assert_eq!(
+        run.stderr,
+        "error: openapi/upstream/manifest.json:\n  partner-management.md: \
+         https://docs.360dialog.com/partner/partner-management is not a page URL in the `.md` form \
+         (like https://docs.360dialog.com/partner/partner-api/api-reference/partner-management.md)\n"
+    );
+}
+
+#[test]
+fn the_manifest_of_this_repository_names_every_snapshot_with_its_md_url() {
+    let manifest: Value = serde_json::from_str(MANIFEST_TEXT).unwrap();
+    assert_eq!(
+        manifest,
+        json!({
+            "index": "https://docs.360dialog.com/partner/llms.txt",
+            "reference": "https://docs.360dialog.com/partner/partner-api/api-reference/",
+            "pages": {"partner-management.md": {
+                "url": "https://docs.360dialog.com/partner/partner-api/api-reference/partner-management.md",
+                // When the snapshot was first committed.
+                "taken": "2026-11-23T20:01:47Z"
+            }}
+        })
+    );
+}
+
+#[test]
+fn a_json_block_that_is_no_openapi_document_is_skipped_with_a_notice() {
+    let repo = Scratch::new();
+    let page = format!("{PAGE}\n## Example\n\n```json\n{{\"partner_id\": \"abc\"}}\n```\n");
+    let line = page.lines().count() - 2;
+    repo.write("openapi/upstream/partner-management.md", &page);
+    let notice = format!(
+        "notice: openapi/upstream/partner-management.md block 3 (line {line}): not an OpenAPI document, skipped\n"
+    );
+    let run = xtask(&["spec", "check", "--root", repo.root()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        format!("{notice}openapi/partners-v2.json equals the merge of the upstream pages\n")
+    );
+    let run = xtask(&["spec", "sync", "--root", repo.root()]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+    assert_eq!(run.stderr, notice);
+}
+
+#[test]
+fn a_page_without_the_index_header_line_merges() {
+    let repo = Scratch::new();
+    let (header, rest) = PAGE.split_once('\n').unwrap();
+    assert!(header.starts_with("> For the complete documentation index"));
+    repo.write("openapi/upstream/partner-management.md", rest);
+    let run = xtask(&["spec", "check", "--root", repo.root()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn two_pages_defining_one_component_differently_fail_sync_naming_both_and_the_pointer() {
+    let repo = Scratch::new();
+    // A second page whose copy of the shared error schema has drifted.
+    let mut block = channel_block(&["ready"]);
+    let shared = page_blocks()[0]["components"]["schemas"]["DefaultValidationError"].clone();
+    block["components"]["schemas"]["DefaultValidationError"] = shared;
+    block["components"]["schemas"]["DefaultValidationError"]["description"] = json!("drifted");
+    add_snapshot(
+        &repo,
+        "channel-management.md",
+        &page_like_upstream("Channel Management", "channel-management", &[block]),
+    );
+    for command in ["sync", "check"] {
+        let run = xtask(&["spec", command, "--root", repo.root()]);
+        assert_eq!((run.code, run.stdout.as_str()), (3, ""), "{command}");
+        assert_eq!(
+            run.stderr,
+            "error: /components/schemas/DefaultValidationError: \
+             openapi/upstream/channel-management.md block 1 (line 9) and \
+             openapi/upstream/partner-management.md block 1 (line 11) define this differently\n",
+            "{command}"
+        );
+    }
+    assert_eq!(repo.read("openapi/partners-v2.json"), VENDORED_TEXT);
+}
+
+#[test]
+fn a_second_page_merges_and_its_example_payload_is_noted() {
+    let repo = Scratch::new();
+    add_snapshot(&repo, "channel-management.md", &channel_page(&["ready"]));
+    let run = xtask(&["spec", "check", "--root", repo.root()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let listed: Vec<&str> = run.stdout.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        listed,
+        [
+            "non-breaking  metadata_changed  #/tags",
+            "non-breaking  type_added        #/components/schemas/ChannelOut",
+            "non-breaking  operation_added   GET /api/v2/partners/{partner_id}/channels",
+            "3 changes: 0 breaking, 3 non-breaking",
+        ]
+    );
+    assert_eq!(
+        run.stderr,
+        "notice: openapi/upstream/channel-management.md block 2 (line 15): not an OpenAPI document, skipped\n\
+         openapi/partners-v2.json differs from the merge of the upstream pages (changes above, vendored → upstream); \
+         run `cargo xtask spec sync`, then review `git diff` and the API surface snapshot\n"
+    );
+    let run = xtask(&["spec", "sync", "--root", repo.root()]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "wrote openapi/partners-v2.json\n")
+    );
+    assert_eq!(xtask(&["spec", "check", "--root", repo.root()]).code, 0);
 }
