@@ -182,6 +182,16 @@ pub fn live(repo: &Repo, add: &[String], timeout: Duration) -> Result<Live, Stri
             })
         })
         .collect();
+    if live_pages.is_empty() {
+        return Err(format!(
+            "every page the manifest lists is gone upstream ({}); nothing to compare with",
+            pages
+                .iter()
+                .map(|p| p.url.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let document = spec::merge(&live_pages)?;
     let checked = spec::compare(repo, &document)?;
     let known: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();

@@ -391,3 +391,15 @@ pub fn webhook_block(payload_properties: Value) -> Value {
         }}}}),
     )
 }
+
+/// `entry`'s `taken` is an RFC 3339 time no earlier than `before` (to the second) and not in
+/// the future.
+#[track_caller]
+pub fn assert_taken_since(entry: &Value, before: std::time::SystemTime) {
+    let taken = humantime::parse_rfc3339(entry["taken"].as_str().unwrap()).unwrap();
+    let second = std::time::Duration::from_secs(1);
+    assert!(
+        taken + second >= before && taken <= std::time::SystemTime::now(),
+        "{entry}"
+    );
+}
