@@ -7,6 +7,9 @@
 //! a type change (the Rust type's name changes). Component schemas added or removed are listed
 //! once each, since every one becomes a public type under `types::`.
 //!
+//! Webhooks (OpenAPI 3.1's top-level `webhooks`) are data the client receives: each one added or
+//! removed is listed, and its payload (the operation's request body) is compared like a response.
+//!
 //! Documentation (descriptions, summaries, examples, `deprecated`) is listed from a raw diff of
 //! the two documents. Any other raw difference is listed as `unclassified` only when nothing
 //! above explains the change, so a difference the rules do not know is never silently dropped.
@@ -76,6 +79,7 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
     walker.top_level();
     walker.components();
     walker.operations();
+    walker.webhooks();
     let explained = walker.changes.len();
     walker.documentation();
     if explained == 0 {
@@ -352,6 +356,26 @@ fn parameters<'a>(
     found
 }
 
+/// The HTTP methods a path item (or webhook) may hold, as OpenAPI spells them.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The webhooks' operations, keyed by (webhook name, method).
+fn webhooks(document: &Value) -> BTreeMap<(String, &'static str), &Value> {
+    let mut found = BTreeMap::new();
+    let hooks = document.get("webhooks").and_then(Value::as_object);
+    for (name, item) in hooks.into_iter().flatten() {
+        let item = normalize::resolve(document, item);
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                found.insert((name.clone(), method), operation);
+            }
+        }
+    }
+    found
+}
+
 fn is_required(value: &Value) -> bool {
     value.get("required") == Some(&Value::Bool(true))
 }
@@ -367,11 +391,11 @@ impl<'a> Walker<'a> {
         self.changes.push(Change::new(kind, location, detail));
     }
 
-    /// Everything outside `paths` and `components`.
+    /// Everything outside `paths`, `components` and `webhooks`.
     fn top_level(&mut self) {
         let keys = union_of_keys(self.old, self.new);
         for key in keys {
-            if key == "paths" || key == "components" {
+            if ["paths", "components", "webhooks"].contains(&key.as_str()) {
                 continue;
             }
             let (old, new) = (self.old.get(&key), self.new.get(&key));
@@ -588,6 +612,43 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Webhooks added or removed, and their payloads compared like responses: the client
+    /// decodes them, so they are as lenient and as fragile as response types.
+    fn webhooks(&mut self) {
+        let (old, new) = (webhooks(self.old), webhooks(self.new));
+        let keys: BTreeSet<&(String, &'static str)> = old.keys().chain(new.keys()).collect();
+        for key in keys {
+            let location = format!("webhook {} {}", key.0, key.1.to_uppercase());
+            match (old.get(key), new.get(key)) {
+                (Some(_), None) => self.push(Kind::WebhookRemoved, location, ""),
+                (None, Some(_)) => self.push(Kind::WebhookAdded, location, ""),
+                (Some(old), Some(new)) => {
+                    let here = format!("{location} payload");
+                    let payload = |doc: &'a Value, op: &'a Value| {
+                        op.get("requestBody").map(|b| normalize::resolve(doc, b))
+                    };
+                    match (payload(self.old, old), payload(self.new, new)) {
+                        (None, None) => {}
+                        (Some(old), Some(new)) => self.body(old, new, Site::Response, &here),
+                        (old, new) => {
+                            let describe = |body: Option<&Value>| match body {
+                                None => "no payload".to_string(),
+                                Some(body) => media_types(body).join(", "),
+                            };
+                            let detail = format!("{} → {}", describe(old), describe(new));
+                            self.push(
+                                Kind::ResponsePropertyTypeChanged,
+                                format!("{here} $"),
+                                detail,
+                            );
+                        }
+                    }
+                }
+                (None, None) => unreachable!("the key came from one of the maps"),
+            }
+        }
+    }
+
     /// A request body or response: media types, then the schema.
     fn body(&mut self, old: &'a Value, new: &'a Value, site: Site, here: &str) {
         let (old_types, new_types) = (media_types(old), media_types(new));
@@ -714,10 +775,12 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Documentation changes anywhere in `paths` and `components`.
+    /// Documentation changes anywhere in `paths`, `components` and `webhooks`.
     fn documentation(&mut self) {
         for pointer in raw::differences(self.old, self.new) {
-            let in_api = pointer.starts_with("/paths/") || pointer.starts_with("/components/");
+            let in_api = ["/paths/", "/components/", "/webhooks/"]
+                .iter()
+                .any(|part| pointer.starts_with(part));
             if in_api && raw::is_documentation(&pointer) {
                 self.push(Kind::DocumentationChanged, format!("#{pointer}"), "");
             }

@@ -53,6 +53,8 @@ pub enum Kind {
     ErrorResponseChanged,
     TypeAdded,
     TypeRemoved,
+    WebhookAdded,
+    WebhookRemoved,
     SecurityChanged,
     ServersChanged,
     OpenapiVersionChanged,
@@ -221,6 +223,16 @@ pub const RULES: &[Rule] = &[
     ),
     rule(Kind::TypeAdded, false, "a new type under `types::`"),
     rule(Kind::TypeRemoved, true, "a type under `types::` vanishes"),
+    rule(
+        Kind::WebhookAdded,
+        false,
+        "a new event type under `webhooks::`; receivers that ignore it keep working",
+    ),
+    rule(
+        Kind::WebhookRemoved,
+        true,
+        "its type under `webhooks::` vanishes from code that decodes it",
+    ),
     rule(
         Kind::SecurityChanged,
         true,

@@ -781,3 +781,164 @@ fn a_change_no_rule_knows_is_listed_as_unclassified_and_counted_breaking() {
         2,
     );
 }
+
+const HOOK: &str = "webhook channelCreated POST";
+
+/// The vendored spec with a `channelCreated` webhook whose payload schema has `properties`
+/// (and `required`).
+fn with_webhook(properties: Value, required: &[&str]) -> Value {
+    let mut doc = vendored();
+    doc["webhooks"] = json!({"channelCreated": {"post": {
+        "summary": "Channel Created",
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChannelCreatedEvent"}}}},
+        "responses": {"200": {"description": "Acknowledge the event"}}
+    }}});
+    *schema(&mut doc, "ChannelCreatedEvent") = json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false});
+    doc
+}
+
+fn event_properties() -> Value {
+    json!({
+        "event": {"type": "string", "enum": ["channel_created"]},
+        "channel_id": {"type": "string"},
+        "created_at": {"type": "integer"}
+    })
+}
+
+#[test]
+fn a_webhook_added_is_non_breaking_not_unclassified() {
+    let old = vendored();
+    let new = with_webhook(event_properties(), &["event"]);
+    assert_changes(
+        &old,
+        &new,
+        &[
+            (
+                "type_added",
+                "#/components/schemas/ChannelCreatedEvent",
+                false,
+            ),
+            ("webhook_added", HOOK, false),
+        ],
+        1,
+    );
+    // A webhook added beside an operation works the same; a whole `webhooks` object is no
+    // unclassified difference any more.
+    assert!(
+        diff(&old, &new)
+            .changes
+            .iter()
+            .all(|c| c.kind.name() != "unclassified")
+    );
+}
+
+#[test]
+fn a_webhook_removed_is_breaking() {
+    let old = with_webhook(event_properties(), &[]);
+    let mut new = old.clone();
+    new["webhooks"]["channelUpdated"] = old["webhooks"]["channelCreated"].clone();
+    let mut removed = new.clone();
+    remove(&mut removed["webhooks"], "channelCreated");
+    assert_changes(&new, &removed, &[("webhook_removed", HOOK, true)], 2);
+}
+
+#[test]
+fn webhook_payload_changes_are_classified_like_response_changes() {
+    let old = with_webhook(event_properties(), &["event"]);
+    let at = |field: &str| format!("{HOOK} payload $.{field}");
+    type Mutate = fn(&mut Value);
+    let cases: Vec<(Mutate, &str, String, bool, u8)> = vec![
+        (
+            (|doc| {
+                remove(
+                    &mut schema(doc, "ChannelCreatedEvent")["properties"],
+                    "channel_id",
+                )
+            }),
+            "response_property_removed",
+            at("channel_id"),
+            true,
+            2,
+        ),
+        (
+            (|doc| {
+                schema(doc, "ChannelCreatedEvent")["properties"]["waba_id"] =
+                    json!({"type": "string"})
+            }),
+            "response_property_added",
+            at("waba_id"),
+            false,
+            1,
+        ),
+        (
+            (|doc| {
+                schema(doc, "ChannelCreatedEvent")["properties"]["created_at"]["type"] =
+                    json!("string")
+            }),
+            "response_property_type_changed",
+            at("created_at"),
+            true,
+            2,
+        ),
+        (
+            (|doc| {
+                schema(doc, "ChannelCreatedEvent")["properties"]["event"]["enum"] =
+                    json!(["channel_created", "channel_created_v2"])
+            }),
+            "response_enum_value_added",
+            at("event"),
+            false,
+            1,
+        ),
+        (
+            (|doc| schema(doc, "ChannelCreatedEvent")["properties"]["event"]["enum"] = json!([])),
+            "response_enum_value_removed",
+            at("event"),
+            true,
+            2,
+        ),
+        (
+            (|doc| schema(doc, "ChannelCreatedEvent")["required"] = json!(["event", "channel_id"])),
+            "response_property_became_required",
+            at("channel_id"),
+            true,
+            2,
+        ),
+        (
+            (|doc| {
+                remove(
+                    &mut doc["webhooks"]["channelCreated"]["post"],
+                    "requestBody",
+                )
+            }),
+            "response_property_type_changed",
+            format!("{HOOK} payload $"),
+            true,
+            2,
+        ),
+        (
+            (|doc| {
+                doc["webhooks"]["channelCreated"]["post"]["summary"] =
+                    json!("A channel was created")
+            }),
+            "documentation_changed",
+            "#/webhooks/channelCreated/post/summary".to_string(),
+            false,
+            1,
+        ),
+    ];
+    for (mutate, kind, location, breaking, exit) in cases {
+        let mut new = old.clone();
+        mutate(&mut new);
+        assert_changes(&old, &new, &[(kind, &location, breaking)], exit);
+    }
+    let mut new = old.clone();
+    remove(
+        &mut new["webhooks"]["channelCreated"]["post"],
+        "requestBody",
+    );
+    assert_eq!(
+        diff(&old, &new).changes[0].detail,
+        "application/json → no payload"
+    );
+}

@@ -495,3 +495,34 @@ fn a_second_page_merges_and_its_example_payload_is_noted() {
     );
     assert_eq!(xtask(&["spec", "check", "--root", repo.root()]).code, 0);
 }
+
+#[test]
+fn a_page_of_webhooks_without_paths_merges_in_check_and_sync() {
+    let repo = Scratch::new();
+    let hooks = webhook_block(json!({"channel_id": {"type": "string"}}));
+    assert!(hooks.get("paths").is_none());
+    add_snapshot(
+        &repo,
+        "webhook-management.md",
+        &page_like_upstream("Webhook Management", "webhook-management", &[hooks]),
+    );
+    let run = xtask(&["spec", "check", "--root", repo.root()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let listed: Vec<&str> = run.stdout.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        listed,
+        [
+            "non-breaking  metadata_changed  #/tags",
+            "non-breaking  type_added        #/components/schemas/ChannelCreatedEvent",
+            "non-breaking  webhook_added     webhook channelCreated POST",
+            "3 changes: 0 breaking, 3 non-breaking",
+        ]
+    );
+    let run = xtask(&["spec", "sync", "--root", repo.root()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let vendored: Value = serde_json::from_str(&repo.read("openapi/partners-v2.json")).unwrap();
+    let names: Vec<&String> = vendored["webhooks"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["channelCreated"]);
+    assert!(vendored["paths"]["/api/v2/partners/{partner_id}"]["get"].is_object());
+    assert_eq!(xtask(&["spec", "check", "--root", repo.root()]).code, 0);
+}
