@@ -27,15 +27,23 @@ pub struct Run {
     pub took: Duration,
 }
 
-/// Runs the xtask binary, killing it (by its child handle) if it outlives [`RUN_LIMIT`].
+/// Runs the xtask binary within [`RUN_LIMIT`].
 pub fn xtask(args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command.args(args);
+    run(command)
+}
+
+/// Runs `command` with no input, killing it (by its child handle) if it outlives
+/// [`RUN_LIMIT`].
+pub fn run(mut command: Command) -> Run {
+    let what = format!("{command:?}");
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("the xtask binary starts");
+        .unwrap_or_else(|e| panic!("{what} starts: {e}"));
     let drain = |mut pipe: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut text = String::new();
@@ -53,7 +61,7 @@ pub fn xtask(args: &[&str]) -> Run {
         if started.elapsed() > RUN_LIMIT {
             child.kill().unwrap();
             let _ = child.wait();
-            panic!("xtask {args:?} ran longer than {RUN_LIMIT:?}");
+            panic!("{what} ran longer than {RUN_LIMIT:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
