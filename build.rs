@@ -1,19 +1,23 @@
-//! Generates the Partners V2 client from the vendored spec: read → normalize → generate → write.
+//! Generates the Partners V2 client from the vendored spec:
+//! read → normalize → types → model → emit → write.
 //!
 //! The pipeline's pieces live in `codegen/` so tests and tooling run the same code. Cargo reruns
 //! this script only when the spec or the pipeline changes, never on a no-change build.
 
-#[path = "codegen/generate.rs"]
-mod generate;
+#[path = "codegen/emit.rs"]
+mod emit;
+#[path = "codegen/model.rs"]
+mod model;
 #[path = "codegen/normalize.rs"]
 mod normalize;
 #[path = "codegen/timings.rs"]
 mod timings;
+#[path = "codegen/types.rs"]
+mod types;
 
 use std::path::{Path, PathBuf};
 
 const SPEC: &str = "openapi/partners-v2.json";
-const OUTPUT: &str = "partners_v2.rs";
 
 fn main() {
     for input in [SPEC, "build.rs", "codegen"] {
@@ -32,14 +36,35 @@ fn run() -> Result<(), String> {
     timings
         .phase("normalize", || normalize::normalize(&mut document))
         .map_err(|e| format!("{SPEC}#{e}"))?;
-    let error_schema = normalize::api_error_schema_name(&document);
-    let tokens = timings.phase("progenitor", || {
-        generate::generate(&document, error_schema.as_deref())
-    })?;
-    let file = timings.phase("parse", || generate::parse(tokens))?;
-    let code = timings.phase("prettyplease", || generate::format(&file));
+    let api = timings
+        .phase("model", || model::Api::read(&document))
+        .map_err(|e| format!("{SPEC}#{e}"))?;
+    let open_enums: Vec<&str> = api.enums.iter().map(|e| e.name.as_str()).collect();
+    let type_items = timings.phase("types", || types::generate(&document, &open_enums))?;
+    let type_source = timings.phase("format", || {
+        let file = syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: type_items,
+        };
+        prettyplease::unparse(&file)
+    });
+    let (enums, operations, webhooks) = timings.phase("emit", || {
+        (
+            emit::enums(&api),
+            emit::operations(&api),
+            emit::webhooks(&api),
+        )
+    });
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    timings.phase("write", || write(&out_dir.join(OUTPUT), &code))
+    timings.phase("write", || {
+        write(
+            &out_dir.join("types.rs"),
+            &format!("{type_source}\n{enums}"),
+        )?;
+        write(&out_dir.join("operations.rs"), &operations)?;
+        write(&out_dir.join("webhooks.rs"), &webhooks)
+    })
 }
 
 fn read(path: &Path) -> Result<serde_json::Value, String> {

@@ -16,12 +16,15 @@
 //! the error (status, the hub's message and its trace id) to stderr and exits 1. Rate limits
 //! and transient failures are retried by the client.
 
-use d360_partner::mock::MockHub;
-use d360_partner::{Client, env, types};
+use d360_partner::mock::{MockError, MockHub};
+use d360_partner::types::{PartnerOut, PatchPartnerIn};
+use d360_partner::{Client, env, operations};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 const PARTNER_ID: &str = "D360_PARTNER_ID";
 const WEBHOOK_URL: &str = "D360_PARTNER_WEBHOOK_URL";
+const OFFLINE_PARTNER_ID: &str = "MockPartner01";
 const OFFLINE_WEBHOOK_URL: &str = "https://example.com/webhooks/360dialog";
 
 #[tokio::main]
@@ -59,7 +62,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             std::env::var(WEBHOOK_URL).ok(),
         )
     } else {
-        let hub = MockHub::start().await;
+        let hub = offline_hub().await;
         eprintln!(
             "no credentials in the environment: using a mock hub at {}",
             hub.base_url()
@@ -69,21 +72,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         (
             Some(hub),
             client,
-            MockHub::PARTNER_ID.to_string(),
+            OFFLINE_PARTNER_ID.to_string(),
             Some(webhook_url),
         )
     };
 
-    let partner = client
-        .get_partner()
-        .partner_id(&partner_id)
-        .send()
-        .await
-        .map_err(d360_partner::Error::from)?;
-    println!("{}", serde_json::to_string_pretty(&*partner)?);
+    let partner = client.get_partner().partner_id(&partner_id).await?;
+    println!("{}", serde_json::to_string_pretty(&partner)?);
 
     if let Some(webhook_url) = webhook_url {
-        let update = types::PatchPartnerIn {
+        let update = PatchPartnerIn {
             webhook_url: Some(webhook_url),
             ..Default::default()
         };
@@ -91,10 +89,50 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .patch_partner()
             .partner_id(&partner_id)
             .body(update)
-            .send()
-            .await
-            .map_err(d360_partner::Error::from)?;
-        println!("{}", serde_json::to_string_pretty(&*updated)?);
+            .await?;
+        println!("{}", serde_json::to_string_pretty(&updated)?);
     }
     Ok(())
+}
+
+/// An in-process hub holding one partner, which `patch_partner` updates as the hub does.
+async fn offline_hub() -> MockHub {
+    let hub = MockHub::start().await;
+    let partner = Arc::new(Mutex::new(PartnerOut {
+        id: Some(OFFLINE_PARTNER_ID.into()),
+        brand_name: Some("Mock Partner".into()),
+        country: Some("DE".into()),
+        webhook_url: Some("https://partner.example/webhooks/360dialog".into()),
+        allow_client_to_add_phone_no: Some(true),
+        ..Default::default()
+    }));
+    let known = |request: &d360_partner::mock::RecordedRequest| {
+        let id = request.path_parameter("partner_id").unwrap_or_default();
+        if id == OFFLINE_PARTNER_ID {
+            Ok(())
+        } else {
+            Err(MockError::new(404, format!("Partner {id} not found")))
+        }
+    };
+    let stored = partner.clone();
+    hub.on(operations::GET_PARTNER, move |request| {
+        known(request)?;
+        Ok(stored.lock().unwrap().clone())
+    });
+    hub.on(operations::PATCH_PARTNER, move |request| {
+        known(request)?;
+        let update: PatchPartnerIn = request.body_as()?;
+        let mut partner = partner.lock().unwrap();
+        if let Some(url) = update.webhook_url {
+            partner.webhook_url = Some(url);
+        }
+        if let Some(url) = update.partner_redirect_url {
+            partner.partner_redirect_url = Some(url);
+        }
+        if let Some(allow) = update.allow_client_to_add_phone_no {
+            partner.allow_client_to_add_phone_no = Some(allow);
+        }
+        Ok(partner.clone())
+    });
+    hub
 }

@@ -3,7 +3,7 @@
 //! [`token`](crate::token)). Secrets live in [`SecretString`] and leave it only as header values
 //! marked sensitive, so neither `Debug` output nor HTTP-level logging can show them.
 
-use crate::token::TokenSource;
+use crate::token::{TokenSource, bearer_header, sensitive_header};
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
@@ -37,16 +37,20 @@ impl Auth {
     /// What the hooks need to authenticate requests to `base_url`.
     pub(crate) fn for_requests(&self, base_url: &str) -> Result<RequestAuth, &'static str> {
         Ok(match self {
-            Auth::ApiKey(key) => RequestAuth::Fixed(
-                API_KEY_HEADER,
-                sensitive_header(key.expose_secret())
-                    .ok_or("the API key contains characters not allowed in an HTTP header")?,
-            ),
-            Auth::Bearer(token) => RequestAuth::Fixed(
-                AUTHORIZATION,
-                bearer_header(token.expose_secret())
-                    .ok_or("the bearer token contains characters not allowed in an HTTP header")?,
-            ),
+            Auth::ApiKey(key) => {
+                RequestAuth::Fixed(API_KEY_HEADER, api_key_header(key.expose_secret())?)
+            }
+            Auth::Bearer(token) => {
+                if token.expose_secret().trim().is_empty() {
+                    return Err("the bearer token is empty");
+                }
+                RequestAuth::Fixed(
+                    AUTHORIZATION,
+                    bearer_header(token.expose_secret()).ok_or(
+                        "the bearer token contains characters not allowed in an HTTP header",
+                    )?,
+                )
+            }
             Auth::Credentials { username, password } => {
                 if username.trim().is_empty() {
                     return Err("the username is empty");
@@ -73,15 +77,13 @@ impl Auth {
     }
 }
 
-/// `Bearer <token>` as a header value marked sensitive, or `None` if it cannot be a header.
-pub(crate) fn bearer_header(token: &str) -> Option<HeaderValue> {
-    sensitive_header(&format!("Bearer {token}"))
-}
-
-fn sensitive_header(value: &str) -> Option<HeaderValue> {
-    let mut value = HeaderValue::from_str(value).ok()?;
-    value.set_sensitive(true);
-    Some(value)
+/// The API key's header value: refused when empty (every call would be a 401) or not a valid
+/// header, without echoing the key.
+fn api_key_header(key: &str) -> Result<HeaderValue, &'static str> {
+    if key.trim().is_empty() {
+        return Err("the API key is empty");
+    }
+    sensitive_header(key).ok_or("the API key contains characters not allowed in an HTTP header")
 }
 
 impl fmt::Debug for Auth {

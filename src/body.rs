@@ -1,12 +1,10 @@
-//! Reading a response body within a size limit; checking error bodies before the generated code
-//! decodes them (so an HTML error page keeps its status); and explaining a success body the
-//! generated code failed to decode, with the failing field's path.
+//! Response bodies: read within a size limit, decoded once, and explained when they do not
+//! decode (the failing field's path, the status, the start of the body).
 
-use crate::error::{ApiError, ApiErrorBody, body_prefix};
-use crate::relay::Relayed;
+use crate::error::{ApiError, ApiErrorBody, DecodeError, Error, Result, body_prefix, bounded};
 use bytes::{Bytes, BytesMut};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use std::time::SystemTime;
 
 /// Default limit on a response body (32 MiB): far above any Partner API answer, far below what
 /// would hurt a process.
@@ -20,16 +18,35 @@ pub(crate) enum ReadFailure {
     TooLarge,
 }
 
+/// A success response, read whole.
+pub(crate) struct Received {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Bytes,
+}
+
+impl Received {
+    /// The body decoded as the operation's success type.
+    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T> {
+        decode(self.status, &self.body)
+    }
+
+    /// For operations whose success response has no body: whatever came is ignored.
+    #[allow(dead_code)] // called by generated operations; a spec may have none without a body
+    pub(crate) fn empty(self) -> Result<()> {
+        Ok(())
+    }
+}
+
 /// Reads the whole body, refusing to buffer more than `limit` bytes.
 pub(crate) async fn read_limited(
     mut response: reqwest::Response,
     limit: usize,
-) -> Result<(http::response::Parts, Bytes), ReadFailure> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
-        return Err(ReadFailure::TooLarge);
+) -> Result<Bytes, ReadFailure> {
+    match response.content_length() {
+        Some(length) if length > limit as u64 => return Err(ReadFailure::TooLarge),
+        // The length is announced and acceptable: one read, no copying.
+        Some(_) => return response.bytes().await.map_err(ReadFailure::Transport),
+        None => {}
     }
     let mut body = BytesMut::new();
     while let Some(chunk) = response.chunk().await.map_err(ReadFailure::Transport)? {
@@ -38,46 +55,76 @@ pub(crate) async fn read_limited(
         }
         body.extend_from_slice(&chunk);
     }
-    let (parts, _) = http::Response::from(response).into_parts();
-    Ok((parts, body.freeze()))
+    Ok(body.freeze())
 }
 
-/// What a read body turned out to be.
-pub(crate) struct Examined {
-    /// The response to hand to the generated code: the same status, headers and body, with a
-    /// [`Relayed`] failure attached when an error body is not a hub error.
-    pub(crate) response: reqwest::Response,
-    /// The hub's trace id, from an error body.
-    pub(crate) trace_id: Option<String>,
+/// An error answer: its status, the hub's error body when it is one (else the body's start), and
+/// the wait its `Retry-After` asked for.
+pub(crate) fn api_error(
+    status: StatusCode,
+    retry_after: Option<std::time::Duration>,
+    body: &Bytes,
+) -> ApiError {
+    let decoded = serde_json::from_slice::<ApiErrorBody>(body).ok();
+    ApiError {
+        status,
+        body_prefix: decoded.is_none().then(|| body_prefix(body)),
+        body: decoded,
+        retry_after,
+        raw_body: body.clone(),
+    }
 }
 
-/// Checks an error body the way the generated code will decode it, and rebuilds the response.
-/// Success bodies pass unchecked: decoding them twice would cost every call.
-pub(crate) fn examine(parts: http::response::Parts, body: Bytes) -> Examined {
-    let status = parts.status;
-    let mut trace_id = None;
-    let mut failure = None;
-    if status.is_client_error() || status.is_server_error() {
-        match serde_json::from_slice::<ApiErrorBody>(&body) {
-            Ok(decoded) => trace_id = decoded.meta.and_then(|meta| meta.trace_id),
-            Err(_) => {
-                failure = Some(Relayed::Api(Box::new(ApiError {
-                    status,
-                    body: None,
-                    body_prefix: Some(body_prefix(&body)),
-                    retry_after: crate::retry::retry_after(&parts.headers, SystemTime::now()),
-                })))
-            }
-        }
-    }
-    let mut response = http::Response::from_parts(parts, body);
-    if let Some(failure) = failure {
-        response.extensions_mut().insert(failure);
-    }
-    Examined {
-        response: reqwest::Response::from(response),
-        trace_id,
-    }
+/// `body` decoded as `T`. A body that does not decode is explained: it is decoded again with
+/// path tracking (only then, so a success body is decoded once), naming the failing field.
+pub(crate) fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|error| {
+        let message = error.to_string();
+        let path = check::<T>(body)
+            .err()
+            .filter(|explained| explained.message == message)
+            .and_then(|explained| explained.path);
+        Error::Decode(Box::new(DecodeError {
+            status,
+            path,
+            // serde quotes the offending value, which may be megabytes long.
+            message: bounded(&message),
+            body_prefix: body_prefix(body),
+        }))
+    })
+}
+
+/// For the contract tests: `body` decoded as `T` and serialized again, to compare with what the
+/// server sent.
+#[cfg(feature = "mock")]
+pub(crate) fn roundtrip<T: DeserializeOwned + serde::Serialize>(
+    status: StatusCode,
+    body: &[u8],
+) -> Result<serde_json::Value> {
+    let decoded: T = decode(status, body)?;
+    serde_json::to_value(decoded).map_err(|e| Error::InvalidRequest(e.to_string()))
+}
+
+/// For the contract tests: a JSON request body decoded as the operation's body type and
+/// serialized again, so what is sent is what the typed builder would send.
+#[cfg(feature = "mock")]
+pub(crate) fn reserialize<T: DeserializeOwned + serde::Serialize>(
+    body: &serde_json::Value,
+) -> Result<serde_json::Value> {
+    let typed: T = serde_json::from_value(body.clone()).map_err(|e| {
+        Error::InvalidRequest(format!(
+            "the body is not a {}: {e}",
+            std::any::type_name::<T>()
+        ))
+    })?;
+    serde_json::to_value(typed).map_err(|e| Error::InvalidRequest(e.to_string()))
+}
+
+/// [`roundtrip`] for operations without a success body.
+#[cfg(feature = "mock")]
+#[allow(dead_code)] // named by the generated table; a spec may have no such operation
+pub(crate) fn roundtrip_empty(_: StatusCode, _: &[u8]) -> Result<serde_json::Value> {
+    Ok(serde_json::Value::Null)
 }
 
 /// Where and why a body failed to decode.
@@ -89,8 +136,8 @@ pub(crate) struct PathError {
     pub(crate) message: String,
 }
 
-/// Decodes `body` as `T` exactly as the generated code does (whole body, no trailing data),
-/// tracking the path, and keeps only the verdict.
+/// Decodes `body` as `T` exactly as [`decode`] does (whole body, no trailing data), tracking the
+/// path, and keeps only the verdict.
 pub(crate) fn check<T: DeserializeOwned>(body: &[u8]) -> Result<(), PathError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let verdict = serde_path_to_error::deserialize::<_, T>(&mut deserializer)
@@ -111,40 +158,6 @@ pub(crate) fn check<T: DeserializeOwned>(body: &[u8]) -> Result<(), PathError> {
             message: error.to_string(),
         })
     })
-}
-
-/// Something done once per JSON success type of the operations; the generated
-/// `success_types(visitor)` calls it for each.
-pub(crate) trait SuccessTypes {
-    fn visit<T: DeserializeOwned>(&mut self);
-}
-
-/// The path of the field where decoding `body` failed with `message`: the body re-decoded, with
-/// path tracking, as each success type until one fails with that same message (same words, same
-/// line and column). Runs only after a failure, so success bodies are decoded once.
-pub(crate) fn explain_decode_failure(body: &[u8], message: &str) -> Option<PathError> {
-    struct Explain<'a> {
-        body: &'a [u8],
-        message: &'a str,
-        found: Option<PathError>,
-    }
-    impl SuccessTypes for Explain<'_> {
-        fn visit<T: DeserializeOwned>(&mut self) {
-            if self.found.is_none()
-                && let Err(error) = check::<T>(self.body)
-                && error.message == self.message
-            {
-                self.found = Some(error);
-            }
-        }
-    }
-    let mut explain = Explain {
-        body,
-        message,
-        found: None,
-    };
-    crate::generated::success_types(&mut explain);
-    explain.found
 }
 
 #[cfg(test)]
@@ -183,15 +196,24 @@ mod tests {
         );
         assert_eq!(check::<PartnerOut>(br#"{"id": "p"}"#), Ok(()));
     }
+
+    #[test]
+    fn a_body_that_does_not_decode_names_status_path_and_start() {
+        let error =
+            decode::<PartnerOut>(StatusCode::OK, br#"{"settings": {"io_secure": 7}}"#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "could not decode the HTTP 200 OK response body at `settings.io_secure`: invalid type: integer `7`, expected struct PartnerIoSecureSettingsOut at line 1 column 28; body starts with: \"{\\\"settings\\\": {\\\"io_secure\\\": 7}}\""
+        );
+    }
 }
 
 /// Random and mutated JSON through every response decoder: never a panic, every error message
-/// bounded, and every success body the generated decoding refuses explained with its path.
-#[cfg(test)]
+/// bounded, and every success body that does not decode explained with its path.
+#[cfg(all(test, feature = "mock"))]
 mod properties {
     use super::*;
-    use crate::Error;
-    use crate::generated::success_types;
+    use crate::operations::ALL;
     use proptest::prelude::*;
     use serde_json::{Value, json};
 
@@ -287,71 +309,34 @@ mod properties {
         ]
     }
 
-    fn parts(status: u16) -> http::response::Parts {
-        let mut response = http::Response::new(());
-        *response.status_mut() = reqwest::StatusCode::from_u16(status).unwrap();
-        response.into_parts().0
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
 
         #[test]
         fn every_decoder_survives_any_body(body in bodies()) {
-            let mut success_decoders = SuccessDecoders { body: &body, problems: Vec::new() };
-            success_types(&mut success_decoders);
-            prop_assert!(success_decoders.problems.is_empty(), "{:?}", success_decoders.problems);
-
-            for status in ERROR_STATUSES {
-                let examined = examine(parts(status), Bytes::from(body.clone()));
-                let error = match Relayed::attached(&Ok(examined.response)).cloned() {
-                    Some(relayed) => Error::from(progenitor_client::Error::<ApiErrorBody>::Custom(relayed.encode())),
-                    None => {
-                        let decoded = serde_json::from_slice::<ApiErrorBody>(&body);
-                        prop_assert!(decoded.is_ok(), "an error body passed the check but does not decode");
-                        Error::Api(Box::new(ApiError { status: parts(status).status, body: decoded.ok(), body_prefix: None, retry_after: None }))
+            for operation in ALL {
+                match (operation.roundtrip)(StatusCode::OK, &body) {
+                    Ok(_) => {}
+                    Err(Error::Decode(decode)) => {
+                        prop_assert!(decode.message.len() <= crate::BODY_PREFIX_LIMIT + 4, "{}", decode.message);
+                        prop_assert!(Error::Decode(decode).to_string().len() < 4 * crate::BODY_PREFIX_LIMIT);
                     }
-                };
+                    Err(other) => prop_assert!(false, "{}: {other}", operation.id()),
+                }
+            }
+            for status in ERROR_STATUSES {
+                let status = StatusCode::from_u16(status).unwrap();
+                let error = Error::Api(Box::new(api_error(status, None, &Bytes::from(body.clone()))));
                 prop_assert!(error.to_string().len() < 4 * crate::BODY_PREFIX_LIMIT, "{}", error);
-                prop_assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+                prop_assert_eq!(error.status(), Some(status));
             }
         }
-    }
 
-    /// Decodes the body as each success type the way the generated code does, and checks what a
-    /// caller would get.
-    struct SuccessDecoders<'a> {
-        body: &'a [u8],
-        problems: Vec<String>,
-    }
-
-    impl SuccessTypes for SuccessDecoders<'_> {
-        fn visit<T: DeserializeOwned>(&mut self) {
-            let generated = serde_json::from_slice::<T>(self.body);
-            let checked = check::<T>(self.body);
-            match generated {
-                Ok(_) if checked.is_err() => self.problems.push(format!(
-                    "{}: check refused what decodes",
-                    std::any::type_name::<T>()
-                )),
-                Ok(_) => {}
-                Err(error) => {
-                    let message = error.to_string();
-                    let explained = explain_decode_failure(self.body, &message);
-                    if explained.as_ref().map(|e| &e.message) != Some(&message) {
-                        self.problems
-                            .push(format!("{message:?} not explained: {explained:?}"));
-                    }
-                    let error = Error::from(
-                        progenitor_client::Error::<ApiErrorBody>::InvalidResponsePayload(
-                            Bytes::copy_from_slice(self.body),
-                            error,
-                        ),
-                    );
-                    if error.to_string().len() >= 4 * crate::BODY_PREFIX_LIMIT {
-                        self.problems.push(format!("unbounded: {error}"));
-                    }
-                }
+        #[test]
+        fn every_refused_success_body_is_explained_with_serdes_own_message(body in bodies()) {
+            if let Err(error) = serde_json::from_slice::<crate::types::PartnerOut>(&body) {
+                let explained = check::<crate::types::PartnerOut>(&body).unwrap_err();
+                prop_assert_eq!(explained.message, error.to_string());
             }
         }
     }

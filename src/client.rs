@@ -1,12 +1,16 @@
-//! Building a [`Client`]: credentials, base URL, timeouts, retries, and the environment.
+//! The [`Client`] and its [`ClientBuilder`]: credentials, base URL, HTTP settings, timeouts,
+//! retries, and the environment. Every guard of the builder (https off this machine, no
+//! redirects, credentials required and non-empty) holds for every client, since the builder is
+//! the only way to make one.
 
-use crate::Client;
 use crate::auth::{Auth, RequestAuth};
 use crate::body::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The hub the client talks to unless told otherwise.
@@ -15,6 +19,8 @@ pub const DEFAULT_BASE_URL: &str = "https://hub.360dialog.io";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default limit for establishing a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// What the client calls itself in `User-Agent`, after what [`ClientBuilder::user_agent`] adds.
+const USER_AGENT: &str = concat!("d360-partner-rust/", env!("CARGO_PKG_VERSION"));
 
 /// Environment variables read by [`ClientBuilder::from_env`]. The `D360_PARTNER_` prefix keeps
 /// the Partner API key apart from a channel's messaging key (`D360-API-KEY`).
@@ -31,15 +37,25 @@ pub mod env {
     pub const BASE_URL: &str = "D360_PARTNER_BASE_URL";
 }
 
-/// Configuration every request of a [`Client`] shares: what the hooks add to each request.
+/// A client of the 360dialog Partner API: one method per operation of the spec, each returning
+/// a request builder to set parameters on and `.await`.
 ///
-/// Opaque: built by [`ClientBuilder`], read by the request hooks. Clones of a client share it,
-/// including the token cache of the username/password flow. Its `Debug` never shows a secret.
-#[derive(Clone, Debug)]
-pub struct ClientState {
+/// Build one with [`Client::builder`] or [`Client::from_env`]. Cloning is cheap, and clones share
+/// the connection pool and the token cache of the username/password flow. Its `Debug` never
+/// shows a secret.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// What every request of a client (and its clones) shares.
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    /// Scheme, host, port and path prefix, without a trailing `/`.
+    pub(crate) base_url: reqwest::Url,
     pub(crate) auth: RequestAuth,
     pub(crate) retry: RetryPolicy,
-    /// The limit of one attempt (the hooks lower it to what is left of the retry budget).
+    /// The limit of one attempt (lowered to what is left of the retry budget).
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: usize,
 }
@@ -54,18 +70,35 @@ impl Client {
     pub fn from_env() -> Result<Client> {
         ClientBuilder::from_env()?.build()
     }
+
+    /// The hub's base URL, e.g. `https://hub.360dialog.io`.
+    pub fn base_url(&self) -> &str {
+        self.shared.base_url.as_str().trim_end_matches('/')
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url())
+            .field("auth", &self.shared.auth)
+            .field("retry", &self.shared.retry)
+            .field("timeout", &self.shared.timeout)
+            .field("max_response_bytes", &self.shared.max_response_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Configures a [`Client`]. Every setter consumes and returns the builder.
 ///
 /// ```
-/// use d360_partner::ClientInfo; // for `baseurl()`
 /// use std::time::Duration;
 /// let client = d360_partner::Client::builder()
 ///     .api_key("my-partner-api-key")
 ///     .timeout(Duration::from_secs(10))
+///     .user_agent("acme-onboarding/2.1")
 ///     .build()?;
-/// assert_eq!(client.baseurl(), "https://hub.360dialog.io");
+/// assert_eq!(client.base_url(), "https://hub.360dialog.io");
 /// # Ok::<(), d360_partner::Error>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -77,6 +110,21 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_response_bytes: usize,
     allow_insecure_http: bool,
+    /// Kept secret: a proxy URL may carry the proxy's credentials.
+    proxy: Option<SecretString>,
+    extra_roots: RootCertificates,
+    user_agent: Option<String>,
+    local_address: Option<IpAddr>,
+}
+
+/// PEM root certificates, shown by count in `Debug`.
+#[derive(Clone, Default)]
+struct RootCertificates(Vec<Vec<u8>>);
+
+impl fmt::Debug for RootCertificates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} extra root certificate(s)", self.0.len())
+    }
 }
 
 impl Default for ClientBuilder {
@@ -89,6 +137,10 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
+            proxy: None,
+            extra_roots: RootCertificates::default(),
+            user_agent: None,
+            local_address: None,
         }
     }
 }
@@ -250,7 +302,40 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client, checking the configuration.
+    /// Send every request through this proxy, e.g. `http://proxy.internal:3128` (an HTTP proxy:
+    /// HTTPS to the hub is tunnelled through it, so the proxy sees no credentials). Credentials
+    /// in the proxy URL (`http://user:pass@proxy:3128`) are kept secret. Without it, reqwest's
+    /// default applies: the `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` environment variables.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(SecretString::from(url.into()));
+        self
+    }
+
+    /// Also trust this root certificate (PEM, one or more certificates) for HTTPS, e.g. a
+    /// corporate TLS-inspecting proxy's. The operating system's roots stay trusted.
+    pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.0.push(pem.into());
+        self
+    }
+
+    /// Name your application in the `User-Agent` header, e.g. `acme-onboarding/2.1`; the
+    /// client's own name and version follow it (`acme-onboarding/2.1 d360-partner-rust/0.1.0`),
+    /// so 360dialog support can tell both apart.
+    pub fn user_agent(mut self, product: impl Into<String>) -> Self {
+        self.user_agent = Some(product.into());
+        self
+    }
+
+    /// Connect from this local IP address (on a machine with several).
+    pub fn local_address(mut self, address: IpAddr) -> Self {
+        self.local_address = Some(address);
+        self
+    }
+
+    /// Builds the client, checking the configuration: credentials are required and must not
+    /// be empty, the base URL must be `https://` unless it is this machine (or
+    /// [`allow_insecure_http`](Self::allow_insecure_http) is set), and redirects are never
+    /// followed, whatever else is configured.
     pub fn build(self) -> Result<Client> {
         let auth = self.auth.ok_or_else(|| {
             Error::Config(
@@ -259,37 +344,67 @@ impl ClientBuilder {
         })?;
         let base_url = normalize_base_url(&self.base_url, self.allow_insecure_http)?;
         let request_auth = auth
-            .for_requests(&base_url)
+            .for_requests(base_url.as_str().trim_end_matches('/'))
             .map_err(|why| Error::Config(why.into()))?;
-        let http = crate::tls::configure(reqwest::ClientBuilder::new())?
-            .user_agent(concat!("d360-partner-rust/", env!("CARGO_PKG_VERSION")))
+        let user_agent = match &self.user_agent {
+            Some(product) if product.trim().is_empty() => {
+                return Err(Error::Config("the user agent is empty".into()));
+            }
+            Some(product) => format!("{} {USER_AGENT}", product.trim()),
+            None => USER_AGENT.to_string(),
+        };
+        let user_agent = reqwest::header::HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::Config("the user agent contains characters not allowed in an HTTP header".into())
+        })?;
+        let mut http = crate::tls::configure(reqwest::ClientBuilder::new(), &self.extra_roots.0)?
+            .user_agent(user_agent)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            .local_address(self.local_address)
             // A redirect would carry the API key or the password (reqwest strips only
             // `Authorization`) to wherever it points; the Partner API does not redirect.
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(proxy) = &self.proxy {
+            http = http.proxy(proxy_from(proxy)?);
+        }
+        let http = http
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let state = ClientState {
-            auth: request_auth,
-            retry: self.retry,
-            timeout: self.timeout,
-            max_response_bytes: self.max_response_bytes,
-        };
-        Ok(Client::new_with_client(&base_url, http, state))
+        Ok(Client {
+            shared: Arc::new(Shared {
+                http,
+                base_url,
+                auth: request_auth,
+                retry: self.retry,
+                timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
     }
 }
 
-/// Checks a base URL and drops a trailing `/` (operation paths start with one).
-fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
+/// The proxy for a URL, with an error naming only its scheme, host and port.
+fn proxy_from(url: &SecretString) -> Result<reqwest::Proxy> {
+    let parsed = reqwest::Url::parse(url.expose_secret())
+        .map_err(|e| Error::Config(format!("the proxy URL is not a URL: {e}")))?;
+    let origin = scheme_host_port(&parsed);
+    if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h") {
+        return Err(Error::Config(format!(
+            "proxy `{origin}`: the scheme must be http, https, socks5 or socks5h"
+        )));
+    }
+    reqwest::Proxy::all(parsed)
+        .map_err(|_| Error::Config(format!("proxy `{origin}` is not usable as a proxy")))
+}
+
+/// Checks a base URL; the result has no trailing `/` in its path unless it is the root.
+fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<reqwest::Url> {
     // Messages name the URL by scheme, host and port only: user info or a query could hold a
     // secret.
-    let parsed = reqwest::Url::parse(url)
+    let mut parsed = reqwest::Url::parse(url)
         .map_err(|e| Error::Config(format!("the base URL is not a URL: {e}")))?;
-    let invalid = |why: &str| {
-        let origin = parsed.origin().ascii_serialization();
-        Error::Config(format!("base URL `{origin}` {why}"))
-    };
+    let invalid =
+        |why: &str| Error::Config(format!("base URL `{}` {why}", scheme_host_port(&parsed)));
     if !parsed.username().is_empty() || parsed.password().is_some() {
         // Credentials belong in `api_key`/`bearer_token`/`credentials`, where they are kept secret.
         return Err(invalid(
@@ -311,7 +426,20 @@ fn normalize_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
              the network unencrypted; use https://, or .allow_insecure_http(true) if you must",
         ));
     }
-    Ok(parsed.as_str().trim_end_matches('/').to_string())
+    let prefix = parsed.path().trim_end_matches('/').to_string();
+    parsed.set_path(&prefix);
+    Ok(parsed)
+}
+
+/// `scheme://host:port` of a URL: what error messages may name of it, since user info, a path
+/// or a query could hold a secret.
+fn scheme_host_port(url: &reqwest::Url) -> String {
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    format!(
+        "{}://{}{port}",
+        url.scheme(),
+        url.host_str().unwrap_or_default()
+    )
 }
 
 /// Whether the URL's host is this machine: `localhost`, `127.0.0.0/8` or `::1`.
@@ -325,7 +453,6 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ClientInfo;
 
     fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| {
@@ -336,7 +463,7 @@ mod tests {
     }
 
     fn fixed_header(client: &Client) -> (String, bool) {
-        match &client.inner().auth {
+        match &client.shared.auth {
             RequestAuth::Fixed(name, value) => (name.to_string(), value.is_sensitive()),
             RequestAuth::Token(_) => panic!("expected a fixed credential header"),
         }
@@ -386,7 +513,7 @@ mod tests {
             .unwrap()
             .build()
             .unwrap();
-        assert_eq!(client.baseurl(), "http://127.0.0.1:8080");
+        assert_eq!(client.base_url(), "http://127.0.0.1:8080");
         assert_eq!(fixed_header(&client), ("authorization".into(), true));
     }
 
@@ -485,6 +612,72 @@ mod tests {
     }
 
     #[test]
+    fn empty_credentials_are_refused_naming_which() {
+        for (builder, what) in [
+            (Client::builder().api_key(""), "the API key is empty"),
+            (Client::builder().api_key(" "), "the API key is empty"),
+            (
+                Client::builder().bearer_token(""),
+                "the bearer token is empty",
+            ),
+            (
+                Client::builder().credentials("", "p"),
+                "the username is empty",
+            ),
+            (
+                Client::builder().credentials("u@example.com", ""),
+                "the password is empty",
+            ),
+        ] {
+            assert_eq!(
+                builder.build().unwrap_err().to_string(),
+                format!("invalid client configuration: {what}")
+            );
+        }
+    }
+
+    #[test]
+    fn a_proxy_url_is_checked_and_its_credentials_stay_secret() {
+        let builder = Client::builder()
+            .api_key("k")
+            .proxy("http://user:proxy-pass-9@127.0.0.1:3128");
+        assert!(!format!("{builder:?}").contains("proxy-pass-9"));
+        assert!(builder.build().is_ok());
+        let err = Client::builder()
+            .api_key("k")
+            .proxy("ftp://user:proxy-pass-9@proxy.internal:2121/x")
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "invalid client configuration: proxy `ftp://proxy.internal:2121`: the scheme must be http, https, socks5 or socks5h"
+        );
+    }
+
+    #[test]
+    fn the_user_agent_names_the_application_then_the_client() {
+        let err = Client::builder()
+            .api_key("k")
+            .user_agent(" ")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid client configuration: the user agent is empty"
+        );
+        let err = Client::builder()
+            .api_key("k")
+            .user_agent("a\nb")
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("user agent contains characters"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn debug_output_redacts_every_kind_of_secret() {
         let builders = [
             Client::builder().api_key("super-secret-key-123"),
@@ -493,11 +686,7 @@ mod tests {
         ];
         for builder in builders {
             let client = builder.clone().build().unwrap();
-            for text in [
-                format!("{builder:?}"),
-                format!("{client:?}"),
-                format!("{:?}", client.inner()),
-            ] {
+            for text in [format!("{builder:?}"), format!("{client:?}")] {
                 assert!(!text.contains("super-secret-key-123"), "{text}");
                 assert!(text.contains("[REDACTED]"), "{text}");
             }

@@ -1,14 +1,17 @@
 //! One error type for every failure of every operation.
 //!
-//! Generated operations return `progenitor_client::Error<ApiErrorBody>`; `?` converts it into
-//! [`Error`], which keeps the HTTP status, the hub's error body (with its `360dialog_trace_id`,
-//! which 360dialog support asks for) and, when a body does not decode, a bounded prefix of it.
+//! [`Error`]'s `Display` is one level deep: what failed, with the hub's status, message and
+//! trace id when it answered. The underlying cause of a transport failure (connection, TLS,
+//! timeout) is its [`source`](std::error::Error::source), so `anyhow`'s `{:#}` prints each cause
+//! once. [`Error::request_sent`] says whether the hub may have received the request.
 
+use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// How much of an undecodable body an error keeps: enough to recognize an HTML error page or a
 /// truncated document, never megabytes.
@@ -20,7 +23,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The body of a hub error response: `{"meta": {...}}`.
 ///
 /// Decodes any JSON object: fields the hub adds, or bodies of another shape (such as OAuth-style
-/// `{"error": ..}`), land in [`ApiErrorBody::extra`] instead of failing.
+/// `{"error": ..}`), land in [`ApiErrorBody::extra`] instead of failing. Serializes back to the
+/// JSON it came from.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiErrorBody {
     /// The hub's error description, when the body has one.
@@ -31,8 +35,8 @@ pub struct ApiErrorBody {
     pub extra: Map<String, Value>,
 }
 
-/// The `meta` object of a hub error response (the spec's `MetaSchemaErrorWithDetails`, the
-/// superset of its error shapes).
+/// The `meta` object of a hub error response (the superset of the spec's error shapes:
+/// `developer_message`, `http_code`, `success`, `360dialog_trace_id`, `details`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiErrorMeta {
     /// What went wrong, for the developer.
@@ -65,8 +69,9 @@ pub struct ApiErrorMeta {
 pub enum Error {
     /// The hub answered with an error status (4xx or 5xx).
     Api(Box<ApiError>),
-    /// The username/password token flow failed: the hub refused the credentials, or its token
-    /// response was unusable.
+    /// The username/password token flow failed: the hub refused the credentials, its token
+    /// response was unusable, or the token endpoint could not be reached. The API request itself
+    /// was not sent.
     Auth(Box<AuthError>),
     /// A success response's body was not what the spec describes.
     Decode(Box<DecodeError>),
@@ -78,25 +83,27 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
-    /// The hub answered a status the generated code does not expect (for example a 1xx or 3xx).
+    /// The hub answered a status that is neither success nor error (a 1xx, or a 3xx: redirects
+    /// are never followed).
     UnexpectedStatus {
         /// The HTTP status.
         status: StatusCode,
     },
-    /// The request could not be sent, or the response not received: connection, TLS, timeout.
-    Transport(reqwest::Error),
-    /// The request was incomplete or invalid before sending (e.g. a required parameter unset).
+    /// No complete answer came back: the connection failed or timed out, or the response broke
+    /// off. The cause is the error's [`source`](std::error::Error::source).
+    Transport(Box<TransportError>),
+    /// The request was refused before anything was sent: a required parameter unset, an empty
+    /// path parameter, a body that cannot be serialized.
     InvalidRequest(String),
-    /// The client could not be configured (e.g. no credentials, a malformed base URL).
+    /// The client could not be configured (no credentials, a malformed base URL, ...).
     Config(String),
 }
 
 /// An error status from the hub, with what its body said.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
-    #[serde(with = "status_code")]
     pub status: StatusCode,
     /// The decoded error body; `None` when the body was not a JSON object (an HTML error page
     /// from a proxy, say), in which case [`body_prefix`](Self::body_prefix) holds its start.
@@ -105,6 +112,8 @@ pub struct ApiError {
     pub body_prefix: Option<String>,
     /// How long the hub asked the client to wait (`Retry-After`), on 429 and 503.
     pub retry_after: Option<Duration>,
+    /// The body as received.
+    pub(crate) raw_body: Bytes,
 }
 
 impl ApiError {
@@ -112,45 +121,113 @@ impl ApiError {
     pub fn meta(&self) -> Option<&ApiErrorMeta> {
         self.body.as_ref().and_then(|body| body.meta.as_ref())
     }
+
+    /// The body exactly as received (within
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes)), for an error shape
+    /// [`ApiErrorBody`] does not describe.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw_body
+    }
 }
 
 /// Why the username/password token flow failed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct AuthError {
     /// The token endpoint's HTTP status; `None` when it did not answer.
-    #[serde(with = "status_code::optional")]
     pub status: Option<StatusCode>,
     /// The server's message (`developer_message`, or OAuth's `error_description`/`error`), or
     /// what was wrong with its answer. Never contains the password.
     pub message: String,
     /// The hub's `360dialog_trace_id`, when its body had one.
     pub trace_id: Option<String>,
+    /// Why the token endpoint did not answer (shared by the calls that waited for that login).
+    pub(crate) cause: Option<Arc<reqwest::Error>>,
 }
 
 /// Why a success response's body did not decode.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DecodeError {
+    /// The HTTP status of the response.
+    pub status: StatusCode,
     /// Where in the body decoding failed, e.g. `settings.io_secure`; `None` when unknown.
     pub path: Option<String>,
-    /// What was wrong there.
+    /// What was wrong there (cut to [`BODY_PREFIX_LIMIT`] bytes).
     pub message: String,
     /// The first [`BODY_PREFIX_LIMIT`] bytes of the body, lossily decoded.
     pub body_prefix: String,
 }
 
+/// A request that got no complete answer. Its cause is its [`source`](std::error::Error::source).
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportKind,
+    source: reqwest::Error,
+}
+
+/// What kind of transport failure, as far as a caller can act on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TransportKind {
+    /// No connection: the request never reached the hub.
+    Connect,
+    /// The request or connection timed out; the hub may have received it.
+    Timeout,
+    /// The request was (or may have been) sent, and the connection broke before a complete
+    /// response arrived.
+    Interrupted,
+}
+
+impl TransportError {
+    pub(crate) fn new(source: reqwest::Error) -> TransportError {
+        let kind = if source.is_timeout() {
+            TransportKind::Timeout
+        } else if source.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Interrupted
+        };
+        TransportError { kind, source }
+    }
+
+    /// Whether the connection could not be established (so the hub never saw the request).
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportKind::Connect
+    }
+
+    /// Whether the request or connection timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportKind::Timeout
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            TransportKind::Connect => "could not connect to the hub",
+            TransportKind::Timeout => "the request timed out",
+            TransportKind::Interrupted => "the connection broke before a complete response arrived",
+        })
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
 impl Error {
-    /// The HTTP status, when the hub answered.
+    /// The HTTP status, when the hub (or its token endpoint) answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Auth(auth) => auth.status,
+            Error::Decode(decode) => Some(decode.status),
             Error::ResponseTooLarge { status, .. } | Error::UnexpectedStatus { status } => {
                 Some(*status)
             }
-            Error::Transport(e) => e.status(),
-            Error::Decode(_) | Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::Transport(_) | Error::InvalidRequest(_) | Error::Config(_) => None,
         }
     }
 
@@ -187,13 +264,11 @@ impl Error {
     }
 
     /// Whether the same request may succeed when sent again: connection failures, timeouts,
-    /// 408, 429, 502, 503 and 504. The client has already retried these as far as its retry
-    /// settings allow.
+    /// interrupted responses, 408, 429, 502, 503 and 504. The client has already retried these
+    /// as far as its retry settings allow.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(e) => {
-                e.is_connect() || e.is_timeout() || e.status().is_some_and(is_retryable_status)
-            }
+            Error::Transport(_) => true,
             Error::Api(api) => is_retryable_status(api.status),
             // No answer from the token endpoint, or a transient one.
             Error::Auth(auth) => auth.status.is_none_or(is_retryable_status),
@@ -205,22 +280,25 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport(e) if e.is_timeout())
     }
+
+    /// Whether the hub may have received the request: `false` only when it provably did not (the
+    /// request was invalid, the client misconfigured, the login failed, the connection never
+    /// opened), so a `false` means repeating an update cannot apply it twice.
+    pub fn request_sent(&self) -> bool {
+        match self {
+            Error::InvalidRequest(_) | Error::Config(_) | Error::Auth(_) => false,
+            Error::Transport(transport) => !transport.is_connect(),
+            Error::Api(_)
+            | Error::Decode(_)
+            | Error::ResponseTooLarge { .. }
+            | Error::UnexpectedStatus { .. } => true,
+        }
+    }
 }
 
 /// Statuses worth retrying: the server may answer differently next time.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
-}
-
-/// The error and its causes, e.g. "error sending request for url (..): connection refused".
-pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
 }
 
 /// A server-provided text cut to [`BODY_PREFIX_LIMIT`] bytes, so that no error message grows
@@ -268,7 +346,11 @@ impl fmt::Display for Error {
                 write_trace_id(f, auth.trace_id.as_deref())
             }
             Error::Decode(decode) => {
-                write!(f, "could not decode the response body")?;
+                write!(
+                    f,
+                    "could not decode the HTTP {} response body",
+                    decode.status
+                )?;
                 if let Some(path) = &decode.path {
                     write!(f, " at `{path}`")?;
                 }
@@ -283,8 +365,7 @@ impl fmt::Display for Error {
                 "the response body (HTTP {status}) is larger than the limit of {limit} bytes"
             ),
             Error::UnexpectedStatus { status } => write!(f, "unexpected HTTP status {status}"),
-            // reqwest's own message names only the URL; the cause is in its sources.
-            Error::Transport(e) => write!(f, "request failed: {}", error_chain(e)),
+            Error::Transport(transport) => transport.fmt(f),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
         }
@@ -317,80 +398,13 @@ fn write_trace_id(f: &mut fmt::Formatter<'_>, trace_id: Option<&str>) -> fmt::Re
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            // `Display` shows the transport error's own text, so its cause comes next.
+            Error::Transport(transport) => std::error::Error::source(&**transport),
+            Error::Auth(auth) => auth
+                .cause
+                .as_deref()
+                .map(|cause| cause as &(dyn std::error::Error + 'static)),
             _ => None,
-        }
-    }
-}
-
-impl From<progenitor_client::Error<ApiErrorBody>> for Error {
-    fn from(error: progenitor_client::Error<ApiErrorBody>) -> Self {
-        use progenitor_client::Error as Generated;
-        match error {
-            Generated::ErrorResponse(response) => Error::Api(Box::new(ApiError {
-                status: response.status(),
-                retry_after: crate::retry::retry_after(response.headers(), SystemTime::now()),
-                body: Some(response.into_inner()),
-                body_prefix: None,
-            })),
-            // A success body the generated code could not decode: find the failing field.
-            Generated::InvalidResponsePayload(body, source) => {
-                let message = source.to_string();
-                let path = crate::body::explain_decode_failure(&body, &message)
-                    .and_then(|explained| explained.path);
-                Error::Decode(Box::new(DecodeError {
-                    path,
-                    // serde quotes the offending value, which may be megabytes long.
-                    message: bounded(&message),
-                    body_prefix: body_prefix(&body),
-                }))
-            }
-            Generated::UnexpectedResponse(response) => Error::UnexpectedStatus {
-                status: response.status(),
-            },
-            Generated::CommunicationError(e)
-            | Generated::ResponseBodyError(e)
-            | Generated::InvalidUpgrade(e) => Error::Transport(e),
-            Generated::Custom(message) => crate::relay::Relayed::decode(&message)
-                .map(Error::from)
-                .unwrap_or(Error::InvalidRequest(message)),
-            Generated::InvalidRequest(message) => Error::InvalidRequest(message),
-        }
-    }
-}
-
-/// `StatusCode` as its number, for the relayed errors' serde.
-mod status_code {
-    use reqwest::StatusCode;
-    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
-
-    pub fn serialize<S: Serializer>(status: &StatusCode, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u16(status.as_u16())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<StatusCode, D::Error> {
-        StatusCode::from_u16(u16::deserialize(d)?).map_err(D::Error::custom)
-    }
-
-    pub mod optional {
-        use super::*;
-
-        pub fn serialize<S: Serializer>(
-            status: &Option<StatusCode>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match status {
-                Some(status) => super::serialize(status, s),
-                None => s.serialize_none(),
-            }
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<StatusCode>, D::Error> {
-            Option::<u16>::deserialize(d)?
-                .map(|code| StatusCode::from_u16(code).map_err(D::Error::custom))
-                .transpose()
         }
     }
 }
@@ -416,6 +430,7 @@ mod tests {
                 .is_err()
                 .then(|| body_prefix(body.as_bytes())),
             retry_after: None,
+            raw_body: Bytes::copy_from_slice(body.as_bytes()),
         }))
     }
 
@@ -431,6 +446,7 @@ mod tests {
         );
         assert_eq!(error.trace_id(), Some("t-1"));
         assert!(!error.is_retryable());
+        assert!(error.request_sent());
     }
 
     #[test]
@@ -464,5 +480,13 @@ mod tests {
             Some(1_000_000),
             "the field keeps it all"
         );
+    }
+
+    #[test]
+    fn errors_refused_before_sending_say_so() {
+        for error in [Error::InvalidRequest("x".into()), Error::Config("x".into())] {
+            assert!(!error.request_sent(), "{error}");
+            assert!(std::error::Error::source(&error).is_none());
+        }
     }
 }

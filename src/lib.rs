@@ -6,26 +6,53 @@ mod auth;
 mod body;
 mod client;
 mod error;
-mod hooks;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod relay;
+mod open_enum;
+mod operation;
+mod request;
 mod retry;
+mod send;
 mod tls;
 mod token;
+mod webhook;
 
-/// The client and types progenitor generates from `openapi/partners-v2.json` at build time.
-#[allow(missing_docs, clippy::all)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/partners_v2.rs"));
+/// The model types of the spec: request bodies, responses, and what they hold. Generated at
+/// build time from `openapi/partners-v2.json`.
+///
+/// Build a body with a struct literal and `..Default::default()` for the fields you leave out,
+/// so a field upstream adds later does not break your code. String enums are open: a value the
+/// spec does not list decodes as their `Unknown` variant instead of failing the call.
+pub mod types {
+    #![allow(missing_docs, clippy::all)]
+    pub use crate::open_enum::UnknownValue;
+    include!(concat!(env!("OUT_DIR"), "/types.rs"));
+}
+
+/// One request builder per operation of the spec (what the [`Client`] methods return), the
+/// operations' handles (`GET_PARTNER`, ...) and the table of them all ([`ALL`](operations::ALL)). Generated at
+/// build time from `openapi/partners-v2.json`.
+pub mod operations {
+    pub use crate::operation::{
+        BodyKind, Location, Operation, OperationInfo, ParameterInfo, SendFuture, Style,
+    };
+    include!(concat!(env!("OUT_DIR"), "/operations.rs"));
+}
+
+/// One type per webhook of the spec, named after its key (`channelCreated` →
+/// `ChannelCreated`): what the hub POSTs to the partner's webhook URL. Generated at build time
+/// from `openapi/partners-v2.json`.
+pub mod webhooks {
+    pub use crate::webhook::Webhook;
+    include!(concat!(env!("OUT_DIR"), "/webhooks.rs"));
 }
 
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{
-    ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env,
 };
 pub use error::{
     ApiError, ApiErrorBody, ApiErrorMeta, AuthError, BODY_PREFIX_LIMIT, DecodeError, Error, Result,
+    TransportError,
 };
-pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, prelude, types};
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, DEFAULT_RETRY_BUDGET};

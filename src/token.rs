@@ -5,15 +5,14 @@
 //! replaced shortly before it expires, and when the hub answers 401 to it. Concurrent requests
 //! that find no usable token wait for one fetch instead of each logging in (single flight).
 
-use crate::auth::bearer_header;
-use crate::error::{ApiErrorBody, AuthError, bounded, error_chain, is_retryable_status};
+use crate::error::{ApiErrorBody, AuthError, bounded, is_retryable_status};
 use base64::Engine;
 use reqwest::StatusCode;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use std::fmt;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The token endpoint, relative to the base URL. Not in the vendored spec: its security scheme
@@ -153,11 +152,9 @@ impl TokenSource {
         let no_answer = |error: reqwest::Error| TokenFailure {
             error: AuthError {
                 status: None,
-                message: self.redact(&format!(
-                    "the token request failed: {}",
-                    error_chain(&error)
-                )),
+                message: "the token endpoint did not answer".into(),
                 trace_id: None,
+                cause: Some(Arc::new(error)),
             },
             transient: true,
             retry_after: None,
@@ -178,6 +175,7 @@ impl TokenSource {
                 status: Some(status),
                 message,
                 trace_id: None,
+                cause: None,
             },
             transient: false,
             retry_after: None,
@@ -242,6 +240,7 @@ impl TokenSource {
             status: Some(status),
             message: self.redact(&message),
             trace_id: meta.and_then(|m| m.trace_id.clone()),
+            cause: None,
         }
     }
 
@@ -257,6 +256,18 @@ impl TokenSource {
         }
         bounded(&text)
     }
+}
+
+/// `Bearer <token>` as a header value marked sensitive, or `None` if it cannot be a header.
+pub(crate) fn bearer_header(token: &str) -> Option<HeaderValue> {
+    sensitive_header(&format!("Bearer {token}"))
+}
+
+/// A header value marked sensitive (kept out of HTTP-level logs), or `None` if it cannot be one.
+pub(crate) fn sensitive_header(value: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(value).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 impl fmt::Debug for TokenSource {

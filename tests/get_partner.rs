@@ -13,12 +13,7 @@ async fn server_answering(status: u16, body: serde_json::Value) -> MockServer {
 }
 
 async fn get(client: &Client) -> Result<d360_partner::types::PartnerOut, Error> {
-    Ok(client
-        .get_partner()
-        .partner_id(PARTNER_ID)
-        .send()
-        .await?
-        .into_inner())
+    client.get_partner().partner_id(PARTNER_ID).await
 }
 
 #[tokio::test]
@@ -234,7 +229,7 @@ async fn a_body_that_is_not_a_partner_names_the_problem_and_shows_the_body() {
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
     let text = error.to_string();
     assert!(
-        text.starts_with("could not decode the response body: expected value"),
+        text.starts_with("could not decode the HTTP 200 OK response body: expected value"),
         "{text}"
     );
     assert!(
@@ -244,14 +239,43 @@ async fn a_body_that_is_not_a_partner_names_the_problem_and_shows_the_body() {
 }
 
 #[tokio::test]
-async fn a_missing_partner_id_is_refused_before_sending() {
+async fn a_missing_or_empty_partner_id_is_refused_before_sending() {
     let server = MockServer::start().await;
-    let error = Error::from(client(&server).get_partner().send().await.unwrap_err());
+    let error = client(&server).get_partner().await.unwrap_err();
     assert_eq!(
         error.to_string(),
-        "invalid request: partner_id was not initialized"
+        "invalid request: get_partner: the required path parameter `partner_id` is not set"
+    );
+    assert!(!error.request_sent());
+    // `GET /api/v2/partners/` would address another resource, so it is never sent.
+    let error = client(&server)
+        .get_partner()
+        .partner_id("")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid request: get_partner: the path parameter `partner_id` is empty, which would send the request to another path"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn send_and_await_make_the_same_request() {
+    let server = server_answering(200, partner_json()).await;
+    let client = client(&server);
+    let sent = client
+        .get_partner()
+        .partner_id(PARTNER_ID)
+        .send()
+        .await
+        .unwrap();
+    let awaited = client.get_partner().partner_id(PARTNER_ID).await.unwrap();
+    assert_eq!(sent, awaited);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].url, requests[1].url);
+    assert_eq!(requests[0].headers, requests[1].headers);
 }
 
 #[tokio::test]
@@ -268,7 +292,18 @@ async fn an_unreachable_hub_is_a_transport_error() {
         .build()
         .unwrap();
     let error = get(&client).await.unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(
+        matches!(&error, Error::Transport(t) if t.is_connect()),
+        "{error:?}"
+    );
     assert!(error.is_retryable());
-    assert!(error.to_string().starts_with("request failed: "), "{error}");
+    assert!(!error.request_sent(), "the connection never opened");
+    assert_eq!(error.to_string(), "could not connect to the hub");
+    let cause = std::error::Error::source(&error).expect("the cause is the source");
+    assert!(
+        cause
+            .to_string()
+            .starts_with("error sending request for url"),
+        "{cause}"
+    );
 }

@@ -1,88 +1,129 @@
-//! The `mock` feature's hub: default data, arranged outcomes, request recording.
+//! The `mock` feature's hub: every operation of the spec routed from the operation table,
+//! typed answers arranged per operation (fixed or computed), request recording, credentials.
 
 use d360_partner::mock::{MockError, MockHub};
+use d360_partner::operations::{self, GET_PARTNER, PATCH_PARTNER};
 use d360_partner::types::{PartnerOut, PatchPartnerIn};
 use d360_partner::{Client, Error};
+use std::sync::{Arc, Mutex};
+
+fn partner(id: &str) -> PartnerOut {
+    PartnerOut {
+        id: Some(id.into()),
+        brand_name: Some("Mock Partner".into()),
+        ..Default::default()
+    }
+}
 
 #[tokio::test]
-async fn serves_the_default_partner_and_applies_updates() {
+async fn serves_an_arranged_answer_on_loopback() {
     let hub = MockHub::start().await;
     assert!(
         hub.base_url().starts_with("http://127.0.0.1:"),
         "{}",
         hub.base_url()
     );
-    let client = hub.client();
-    let partner = client
-        .get_partner()
-        .partner_id(MockHub::PARTNER_ID)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(*partner, MockHub::default_partner());
+    hub.set(GET_PARTNER, Ok(partner("p-1")));
+    let got = hub.client().get_partner().partner_id("p-1").await.unwrap();
+    assert_eq!(got, partner("p-1"));
+}
 
+#[tokio::test]
+async fn an_operation_without_an_answer_gets_501_naming_how_to_arrange_one() {
+    let hub = MockHub::start().await;
+    let error = hub
+        .client()
+        .patch_partner()
+        .partner_id("p-1")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(501));
+    assert_eq!(
+        error.developer_message(),
+        Some(
+            "The mock hub has no answer arranged for `patch_partner` (PATCH /api/v2/partners/{partner_id}); \
+             arrange one with `hub.set(d360_partner::operations::PATCH_PARTNER, ..)` or `hub.on(..)`"
+        )
+    );
+}
+
+#[tokio::test]
+async fn computed_answers_see_the_path_parameters_and_the_typed_body() {
+    let hub = MockHub::start().await;
+    let stored = Arc::new(Mutex::new(partner("p-1")));
+    let for_get = stored.clone();
+    hub.on(GET_PARTNER, move |request| {
+        let partner = for_get.lock().unwrap().clone();
+        match request.path_parameter("partner_id") {
+            Some(id) if Some(id) == partner.id.as_deref() => Ok(partner),
+            Some(id) => Err(MockError::new(404, format!("Partner {id} not found"))),
+            None => unreachable!("the route has the parameter"),
+        }
+    });
+    let for_patch = stored.clone();
+    hub.on(PATCH_PARTNER, move |request| {
+        let update: PatchPartnerIn = request.body_as()?;
+        let mut partner = for_patch.lock().unwrap();
+        if let Some(url) = update.webhook_url {
+            partner.webhook_url = Some(url);
+        }
+        Ok(partner.clone())
+    });
+
+    let client = hub.client();
     let update = PatchPartnerIn {
         webhook_url: Some("https://new.example/hook".into()),
         ..Default::default()
     };
     let updated = client
         .patch_partner()
-        .partner_id(MockHub::PARTNER_ID)
+        .partner_id("p-1")
         .body(update)
-        .send()
         .await
         .unwrap();
     assert_eq!(
         updated.webhook_url.as_deref(),
         Some("https://new.example/hook")
     );
-    assert_eq!(
-        updated.brand_name,
-        MockHub::default_partner().brand_name,
-        "unset fields keep their value"
-    );
-    assert_eq!(
-        hub.partner(MockHub::PARTNER_ID)
+    let again = client.get_partner().partner_id("p-1").await.unwrap();
+    assert_eq!(again, updated);
+    let error = client.get_partner().partner_id("a b/c").await.unwrap_err();
+    assert_eq!(error.developer_message(), Some("Partner a b/c not found"));
+
+    // A body that is not the operation's type is the 400 the hub would send.
+    let error = client.patch_partner().partner_id("p-1").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    assert!(
+        error
+            .developer_message()
             .unwrap()
-            .webhook_url
-            .as_deref(),
-        Some("https://new.example/hook")
+            .starts_with("Invalid payload: EOF"),
+        "{error}"
     );
 }
 
 #[tokio::test]
-async fn answers_arranged_outcomes() {
+async fn typed_errors_reach_the_client_as_the_hub_sends_them() {
     let hub = MockHub::start().await;
-    let client = hub.client();
-    let arranged = PartnerOut {
-        id: Some("p2".into()),
-        country: Some("BR".into()),
-        ..Default::default()
-    };
-    hub.set_patch_partner(Ok(arranged.clone()));
-    let got = client
-        .patch_partner()
-        .partner_id("p2")
-        .body(PatchPartnerIn::default())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(*got, arranged);
-
-    hub.set_get_partner(Err(MockError {
-        status: 429,
-        developer_message: "Slow down".into(),
-        trace_id: "t-429".into(),
-    }));
-    let error = Error::from(
-        client
-            .get_partner()
-            .partner_id("p2")
-            .send()
-            .await
-            .unwrap_err(),
+    hub.set(
+        GET_PARTNER,
+        Err(MockError {
+            status: 429,
+            developer_message: "Slow down".into(),
+            trace_id: "t-429".into(),
+        }),
     );
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    let client = Client::builder()
+        .api_key(MockHub::API_KEY)
+        .base_url(hub.base_url())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = client.get_partner().partner_id("p2").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 429),
+        "{error:?}"
+    );
     assert_eq!(
         error.to_string(),
         "360dialog API error: HTTP 429 Too Many Requests: Slow down (360dialog_trace_id: t-429)"
@@ -90,73 +131,64 @@ async fn answers_arranged_outcomes() {
 }
 
 #[tokio::test]
-async fn unknown_partners_and_wrong_credentials_get_the_hubs_errors() {
+async fn wrong_credentials_get_401_and_the_other_credentials_pass() {
     let hub = MockHub::start().await;
-    let error = Error::from(
-        hub.client()
-            .get_partner()
-            .partner_id("nobody")
-            .send()
-            .await
-            .unwrap_err(),
-    );
-    assert_eq!(error.developer_message(), Some("Partner nobody not found"));
-
+    hub.set(GET_PARTNER, Ok(partner("p-1")));
     let stranger = Client::builder()
         .api_key("wrong")
         .base_url(hub.base_url())
         .build()
         .unwrap();
-    let error = Error::from(
-        stranger
-            .get_partner()
-            .partner_id(MockHub::PARTNER_ID)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = stranger.get_partner().partner_id("p-1").await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(
+        error.developer_message(),
+        Some("Invalid or missing credentials")
+    );
 
     let bearer = Client::builder()
         .bearer_token(MockHub::BEARER_TOKEN)
         .base_url(hub.base_url())
         .build()
         .unwrap();
-    bearer
+    bearer.get_partner().partner_id("p-1").await.unwrap();
+    hub.token_client()
         .get_partner()
-        .partner_id(MockHub::PARTNER_ID)
-        .send()
+        .partner_id("p-1")
         .await
         .unwrap();
+    assert_eq!(hub.token_requests(), 1);
 }
 
 #[tokio::test]
-async fn records_every_request_in_order() {
+async fn records_every_request_in_order_with_its_operation() {
     let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Ok(partner("p-1")));
+    hub.set(PATCH_PARTNER, Ok(partner("p-1")));
     let client = hub.client();
-    client
-        .get_partner()
-        .partner_id(MockHub::PARTNER_ID)
-        .send()
-        .await
-        .unwrap();
+    client.get_partner().partner_id("p-1").await.unwrap();
     let update = PatchPartnerIn {
         allow_client_to_add_phone_no: Some(false),
         ..Default::default()
     };
     client
         .patch_partner()
-        .partner_id(MockHub::PARTNER_ID)
+        .partner_id("p-1")
         .body(update)
-        .send()
         .await
         .unwrap();
+    let unknown = reqwest_get(&format!("{}/api/v2/nowhere", hub.base_url())).await;
+    assert_eq!(unknown, 404);
 
     let requests = hub.requests();
-    assert_eq!(requests.len(), 2);
+    assert_eq!(requests.len(), 3);
     assert_eq!(
-        (requests[0].method.as_str(), requests[0].path.as_str()),
-        ("GET", "/api/v2/partners/MockPartner01")
+        (
+            requests[0].method.as_str(),
+            requests[0].path.as_str(),
+            requests[0].operation
+        ),
+        ("GET", "/api/v2/partners/p-1", Some("get_partner"))
     );
     assert_eq!(requests[1].method, "PATCH");
     assert_eq!(
@@ -164,4 +196,58 @@ async fn records_every_request_in_order() {
         Some(serde_json::json!({"allow_client_to_add_phone_no": false}))
     );
     assert_eq!(requests[1].header("X-API-Key"), Some(MockHub::API_KEY));
+    assert_eq!(requests[2].operation, None);
+    assert_eq!(hub.requests_to(PATCH_PARTNER).len(), 1);
+}
+
+#[tokio::test]
+async fn every_operation_of_the_spec_is_routed() {
+    let hub = MockHub::start().await;
+    for info in operations::ALL {
+        // An unarranged operation answers 501 naming itself: the route exists.
+        let path = info.path().replace('{', "x").replace('}', "");
+        let client = hub.client();
+        let response = d360_partner::mock::call(
+            &client,
+            info,
+            &d360_partner::mock::CallArgs {
+                parameters: info
+                    .parameters()
+                    .iter()
+                    .filter(|p| p.required())
+                    .map(|p| {
+                        (
+                            p.name().to_string(),
+                            serde_json::json!(format!("x{}", p.name())),
+                        )
+                    })
+                    .collect(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            response.status().map(|s| s.as_u16()),
+            Some(501),
+            "{}",
+            info.id()
+        );
+        let recorded = hub.requests().pop().unwrap();
+        assert_eq!(recorded.operation, Some(info.id()), "{path}");
+    }
+}
+
+/// A GET with the hub's API key by plain reqwest; returns the status.
+async fn reqwest_get(url: &str) -> u16 {
+    // The crate's rustls build has no process-wide crypto provider; reqwest needs one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+        .get(url)
+        .header("x-api-key", MockHub::API_KEY)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }

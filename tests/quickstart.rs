@@ -2,7 +2,9 @@
 //! token flow makes one token request per run, transient failures are ridden out, and a 404
 //! ends the run with the hub's message on stderr and exit code 1, without retrying.
 
-use d360_partner::mock::{MockFault, MockHub};
+use d360_partner::mock::{MockError, MockFault, MockHub};
+use d360_partner::operations::{GET_PARTNER, PATCH_PARTNER};
+use d360_partner::types::PartnerOut;
 use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;
@@ -45,7 +47,7 @@ async fn run_quickstart(hub: &MockHub, vars: &[(&str, &str)]) -> Output {
     let mut command = tokio::process::Command::new(quickstart_binary().await);
     command
         .env("D360_PARTNER_BASE_URL", hub.base_url())
-        .env("D360_PARTNER_ID", MockHub::PARTNER_ID)
+        .env("D360_PARTNER_ID", PARTNER_ID)
         .env("RUST_LOG", "d360_partner=info");
     for name in [
         "D360_PARTNER_API_KEY",
@@ -63,13 +65,41 @@ async fn run_quickstart(hub: &MockHub, vars: &[(&str, &str)]) -> Output {
         .expect("the quickstart starts")
 }
 
+const PARTNER_ID: &str = "MockPartner01";
+
+/// A hub serving [`PARTNER_ID`] (404 for any other id), whose updates answer with the webhook
+/// URL the tests set.
+async fn partner_hub() -> MockHub {
+    let hub = MockHub::start().await;
+    let partner = |webhook_url: &str| PartnerOut {
+        id: Some(PARTNER_ID.into()),
+        webhook_url: Some(webhook_url.into()),
+        ..Default::default()
+    };
+    let current = partner("https://partner.example/hook");
+    hub.on(GET_PARTNER, move |request| {
+        match request.path_parameter("partner_id") {
+            Some(PARTNER_ID) => Ok(current.clone()),
+            other => Err(MockError::new(
+                404,
+                format!("Partner {} not found", other.unwrap_or_default()),
+            )),
+        }
+    });
+    hub.set(
+        PATCH_PARTNER,
+        Ok(partner("https://partner.example/new-hook")),
+    );
+    hub
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[tokio::test]
 async fn with_username_and_password_it_makes_one_token_request_per_run() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     let output = run_quickstart(
         &hub,
         &[
@@ -99,7 +129,7 @@ async fn with_username_and_password_it_makes_one_token_request_per_run() {
 
 #[tokio::test]
 async fn it_rides_out_a_429_then_a_503() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     hub.push_fault(MockFault::status(429).retry_after(1));
     hub.push_fault(MockFault::status(503));
     let output = run_quickstart(&hub, &[("D360_PARTNER_API_KEY", MockHub::API_KEY)]).await;
@@ -112,7 +142,7 @@ async fn it_rides_out_a_429_then_a_503() {
 
 #[tokio::test]
 async fn on_a_404_it_prints_status_message_and_trace_id_and_exits_1_without_retrying() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     let output = run_quickstart(
         &hub,
         &[

@@ -1,8 +1,12 @@
 //! No secret (API key, bearer token, password, issued access token) in any log line at trace
 //! level, error message or `Debug` output, across every credential kind and failure path.
 
-use d360_partner::mock::{MockFault, MockHub};
-use d360_partner::{Client, ClientInfo, Error};
+mod common;
+
+use common::{PARTNER_ID, partner};
+use d360_partner::mock::{MockError, MockFault, MockHub};
+use d360_partner::operations::GET_PARTNER;
+use d360_partner::{Client, Error};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use tracing_subscriber::fmt::MakeWriter;
@@ -31,13 +35,7 @@ impl<'a> MakeWriter<'a> for Captured {
 const WRONG_PASSWORD: &str = "wrong-password-that-must-not-leak";
 
 async fn get(client: &Client, partner_id: &str) -> Result<(), Error> {
-    client
-        .get_partner()
-        .partner_id(partner_id)
-        .send()
-        .await
-        .map(drop)
-        .map_err(Error::from)
+    client.get_partner().partner_id(partner_id).await.map(drop)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,6 +51,12 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         .unwrap();
 
     let hub = MockHub::start().await;
+    hub.on(GET_PARTNER, |request| {
+        match request.path_parameter("partner_id") {
+            Some(PARTNER_ID) => Ok(partner()),
+            _ => Err(MockError::new(404, "Partner not found")),
+        }
+    });
     let mut shown = Vec::new(); // every error and Debug text a user could print
 
     // The token flow: a token, a revoked token (401, refresh, retry), a retried 503, a 404.
@@ -61,10 +65,10 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         .base_url(hub.base_url());
     let token_client = builder.clone().build().unwrap();
     shown.push(format!("{builder:?} {token_client:?}"));
-    get(&token_client, MockHub::PARTNER_ID).await.unwrap();
+    get(&token_client, PARTNER_ID).await.unwrap();
     hub.revoke_tokens();
     hub.push_fault(MockFault::status(503));
-    get(&token_client, MockHub::PARTNER_ID).await.unwrap();
+    get(&token_client, PARTNER_ID).await.unwrap();
     let not_found = get(&token_client, "unknown").await.unwrap_err();
     shown.push(format!("{not_found} {not_found:?}"));
 
@@ -73,7 +77,7 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         .credentials(MockHub::USERNAME, WRONG_PASSWORD)
         .base_url(hub.base_url());
     shown.push(format!("{refused:?}"));
-    let error = get(&refused.build().unwrap(), MockHub::PARTNER_ID)
+    let error = get(&refused.build().unwrap(), PARTNER_ID)
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Auth(_)));
@@ -85,19 +89,32 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         Client::builder().bearer_token(MockHub::BEARER_TOKEN),
     ] {
         let client = builder.base_url(hub.base_url()).build().unwrap();
-        shown.push(format!("{client:?} {:?}", client.inner()));
-        get(&client, MockHub::PARTNER_ID).await.unwrap();
+        shown.push(format!("{client:?}"));
+        get(&client, PARTNER_ID).await.unwrap();
     }
     let bad_key = Client::builder().api_key(format!("{}-revoked", MockHub::API_KEY));
     let error = get(
         &bad_key.base_url(hub.base_url()).build().unwrap(),
-        MockHub::PARTNER_ID,
+        PARTNER_ID,
     )
     .await
     .unwrap_err();
     shown.push(format!("{error} {error:?}"));
     let error = Client::builder()
         .api_key("bad\nkey-secret")
+        .build()
+        .unwrap_err();
+    shown.push(format!("{error} {error:?}"));
+    // A proxy's credentials, in the builder and in a refused proxy URL.
+    let proxied = Client::builder()
+        .api_key(MockHub::API_KEY)
+        .proxy("http://user:proxy-secret@127.0.0.1:9");
+    shown.push(format!(
+        "{proxied:?} {:?}",
+        proxied.clone().build().unwrap()
+    ));
+    let error = proxied
+        .proxy("gopher://user:proxy-secret@h:1")
         .build()
         .unwrap_err();
     shown.push(format!("{error} {error:?}"));
@@ -135,6 +152,7 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         MockHub::API_KEY,
         MockHub::BEARER_TOKEN,
         "key-secret",
+        "proxy-secret",
     ];
     for secret in secrets
         .iter()

@@ -27,14 +27,7 @@ async fn an_https_base_url_starts_a_tls_handshake() {
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    let error = Error::from(
-        client
-            .get_partner()
-            .partner_id("p")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client.get_partner().partner_id("p").await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
 
     let hello = server.join().unwrap();

@@ -2,20 +2,23 @@
 //! wait for it, refresh ahead of expiry, one refresh and one retry on a 401, and a refusal that
 //! names the server's message.
 
+mod common;
+
+use common::{PARTNER_ID, hub_answering, partner, partner_json};
 use d360_partner::mock::{MockError, MockHub};
+use d360_partner::operations::GET_PARTNER;
 use d360_partner::{Client, Error};
 use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn get(client: &Client) -> Result<(), Error> {
-    client
-        .get_partner()
-        .partner_id(MockHub::PARTNER_ID)
-        .send()
-        .await
-        .map(drop)
-        .map_err(Error::from)
+    client.get_partner().partner_id(PARTNER_ID).await.map(drop)
+}
+
+/// A mock hub serving the partner.
+async fn partner_hub() -> MockHub {
+    hub_answering(GET_PARTNER, partner()).await
 }
 
 /// The `authorization` headers of the partner requests, in order.
@@ -53,7 +56,7 @@ fn logging_in(base_url: &str, username: &str, password: &str) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_calls_at_expiry_make_exactly_one_token_request() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     hub.set_token_lifetime(1);
     let client = hub.token_client();
 
@@ -82,7 +85,7 @@ async fn fifty_concurrent_calls_at_expiry_make_exactly_one_token_request() {
 
 #[tokio::test]
 async fn a_token_is_refreshed_ahead_of_its_expiry() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     // Lives 2 s, so it is replaced a tenth of its life (200 ms) before it expires.
     hub.set_token_lifetime(2);
     let client = hub.token_client();
@@ -96,7 +99,7 @@ async fn a_token_is_refreshed_ahead_of_its_expiry() {
 
 #[tokio::test]
 async fn clones_of_a_client_share_the_token() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     let client = hub.token_client();
     get(&client).await.unwrap();
     get(&client.clone()).await.unwrap();
@@ -105,7 +108,7 @@ async fn clones_of_a_client_share_the_token() {
 
 #[tokio::test]
 async fn a_401_triggers_one_refresh_and_one_retry() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     let client = hub.token_client();
     get(&client).await.unwrap();
     hub.revoke_tokens();
@@ -115,7 +118,7 @@ async fn a_401_triggers_one_refresh_and_one_retry() {
         .iter()
         .map(|r| (r.method.clone(), r.path.clone()))
         .collect();
-    let partner = format!("/api/v2/partners/{}", MockHub::PARTNER_ID);
+    let partner = format!("/api/v2/partners/{PARTNER_ID}");
     let expected = [
         ("POST", "/api/v2/token"),
         ("GET", partner.as_str()),
@@ -132,8 +135,11 @@ async fn a_401_triggers_one_refresh_and_one_retry() {
 
 #[tokio::test]
 async fn a_second_401_is_the_answer() {
-    let hub = MockHub::start().await;
-    hub.set_get_partner(Err(MockError::new(401, "Token no longer valid")));
+    let hub = partner_hub().await;
+    hub.set(
+        GET_PARTNER,
+        Err(MockError::new(401, "Token no longer valid")),
+    );
     let client = hub.token_client();
     let error = get(&client).await.unwrap_err();
     assert!(
@@ -151,7 +157,7 @@ async fn a_second_401_is_the_answer() {
 
 #[tokio::test]
 async fn a_wrong_password_is_an_auth_error_naming_the_servers_message_and_never_loops() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     let client = logging_in(&hub.base_url(), MockHub::USERNAME, "wrong-password-123");
     let error = get(&client).await.unwrap_err();
     assert!(matches!(error, Error::Auth(_)), "{error:?}");
@@ -187,7 +193,7 @@ async fn error_when_the_token_endpoint_answers(status: u16, body: serde_json::Va
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_calls_with_a_wrong_password_make_one_token_request() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     let client = logging_in(&hub.base_url(), MockHub::USERNAME, "wrong-password-123");
     for result in fifty_concurrent_calls(&client).await {
         assert!(matches!(result, Err(Error::Auth(_))), "{result:?}");
@@ -218,19 +224,14 @@ async fn a_transient_token_endpoint_failure_is_retried() {
         .mount(&server)
         .await;
     Mock::given(method("PATCH"))
-        .and(path(format!("/api/v2/partners/{}", MockHub::PARTNER_ID)))
-        .respond_with(ResponseTemplate::new(200).set_body_json(MockHub::default_partner()))
+        .and(path(format!("/api/v2/partners/{PARTNER_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(partner_json()))
         .expect(1)
         .mount(&server)
         .await;
     let client = logging_in(&server.uri(), "user@example.com", "pw");
     // Even a PATCH: it had not been sent when the login failed.
-    client
-        .patch_partner()
-        .partner_id(MockHub::PARTNER_ID)
-        .send()
-        .await
-        .unwrap();
+    client.patch_partner().partner_id(PARTNER_ID).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
     assert_eq!(
@@ -238,7 +239,7 @@ async fn a_transient_token_endpoint_failure_is_retried() {
         [
             "/api/v2/token",
             "/api/v2/token",
-            "/api/v2/partners/MockPartner01"
+            "/api/v2/partners/PaRtNeR01"
         ]
     );
 }
@@ -270,7 +271,7 @@ async fn a_token_answer_without_a_token_is_an_auth_error() {
 
 #[tokio::test]
 async fn the_token_request_carries_the_username_and_password_as_json() {
-    let hub = MockHub::start().await;
+    let hub = partner_hub().await;
     get(&hub.token_client()).await.unwrap();
     let token_request = &hub.requests()[0];
     assert_eq!(token_request.method, "POST");

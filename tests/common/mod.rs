@@ -4,6 +4,9 @@
 
 pub mod faulty;
 
+use d360_partner::mock::MockHub;
+use d360_partner::operations::Operation;
+use d360_partner::types::PartnerOut;
 use d360_partner::{Client, ClientBuilder};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -67,6 +70,18 @@ pub fn partner_json() -> Value {
         "billing_system": "stripe",
         "publishable_key": null
     })
+}
+
+/// [`partner_json`] as the generated type.
+pub fn partner() -> PartnerOut {
+    serde_json::from_value(partner_json()).expect("the fixture is a PartnerOut")
+}
+
+/// A mock hub that answers `operation` with `value`, whatever the request.
+pub async fn hub_answering<T: serde::Serialize>(operation: Operation<T>, value: T) -> MockHub {
+    let hub = MockHub::start().await;
+    hub.set(operation, Ok(value));
+    hub
 }
 
 /// A hub error body.

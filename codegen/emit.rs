@@ -1,0 +1,444 @@
+//! The model → this crate's own call surface, as formatted Rust source: one builder per
+//! operation (setters, `send()`, `IntoFuture`), the `Client` methods that start them, the
+//! operation table (handles and metadata the mock hub and the contract tests read), the open
+//! enums, and the webhook types.
+//!
+//! Written as text, not through a syntax tree: the output is formatted as it is written, so the
+//! build does not pay to parse and pretty-print it.
+
+use crate::model::{
+    Api, Body, Enum, Location, Operation, Parameter, RustType, Style, TYPES, Webhook,
+};
+use std::fmt::Write;
+
+/// `operations.rs`: the builders, `Client`'s methods and the operation table.
+pub fn operations(api: &Api) -> String {
+    let mut out = String::new();
+    out.push_str("impl crate::Client {\n");
+    for (n, operation) in api.operations.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        client_method(&mut out, operation);
+    }
+    out.push_str("}\n\n");
+    for operation in &api.operations {
+        builder(&mut out, operation);
+        table_entry(&mut out, operation);
+    }
+    out.push_str("\n/// Every operation of the spec, in the spec's order.\npub static ALL: &[&crate::operation::OperationInfo] = &[\n");
+    for operation in &api.operations {
+        let _ = writeln!(out, "    &{}_INFO,", operation.handle);
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// The open enums, to follow the generated types in `types.rs`.
+pub fn enums(api: &Api) -> String {
+    let mut out = String::new();
+    for one in &api.enums {
+        open_enum(&mut out, one);
+    }
+    out
+}
+
+/// `webhooks.rs`: one type per webhook, named after its key.
+pub fn webhooks(api: &Api) -> String {
+    let mut out = String::new();
+    for webhook in &api.webhooks {
+        webhook_type(&mut out, webhook);
+    }
+    out
+}
+
+fn client_method(out: &mut String, op: &Operation) {
+    let mut text = paragraphs(&[op.summary.as_deref(), op.description.as_deref()]);
+    let returns = match &op.success_type {
+        Some(ty) => format!(
+            "its `{}` response decodes as {}",
+            op.success_status,
+            link(ty)
+        ),
+        None => format!("its `{}` response has no body", op.success_status),
+    };
+    let _ = write!(
+        text,
+        "`{} {}`: set the parameters on the returned [`{}`], then `.await` it; {returns}.",
+        op.method, op.path, op.builder
+    );
+    doc(out, 1, &text);
+    if op.deprecated {
+        out.push_str("    #[deprecated = \"the spec marks this operation deprecated\"]\n");
+    }
+    let _ = writeln!(
+        out,
+        "    pub fn {id}(&self) -> {builder}<'_> {{\n        {builder}::new(self)\n    }}",
+        id = op.id,
+        builder = op.builder
+    );
+}
+
+fn builder(out: &mut String, op: &Operation) {
+    let output = op.success_type.clone().unwrap_or_else(|| "()".into());
+    doc(
+        out,
+        0,
+        &format!(
+            "The `{} {}` request of [`Client::{}`](crate::Client::{}): set its parameters, then `.await` it (or call [`send`](Self::send)).",
+            op.method, op.path, op.id, op.id
+        ),
+    );
+    let _ = write!(
+        out,
+        "#[derive(Clone, Debug)]
+#[must_use = \"a request is sent only when awaited or `send()` is called\"]
+pub struct {builder}<'a> {{
+    client: &'a crate::Client,
+    request: crate::request::Request,
+}}
+
+impl<'a> {builder}<'a> {{
+    fn new(client: &'a crate::Client) -> Self {{
+        {builder} {{
+            client,
+            request: crate::request::Request::new(&{handle}_INFO),
+        }}
+    }}
+
+",
+        builder = op.builder,
+        handle = op.handle,
+    );
+    for (index, parameter) in op.parameters.iter().enumerate() {
+        setter(out, index, parameter);
+    }
+    if let Some(body) = &op.body {
+        body_setter(out, body);
+    }
+    let decoded = match &op.success_type {
+        Some(ty) => format!(
+            "the `{}` response decoded as {}",
+            op.success_status,
+            link(ty)
+        ),
+        None => format!(
+            "`()` on the `{}` response, which has no body",
+            op.success_status
+        ),
+    };
+    let finish = if op.success_type.is_some() {
+        "json()"
+    } else {
+        "empty()"
+    };
+    doc(
+        out,
+        1,
+        &format!(
+            "Sends the request and returns {decoded}.\n\nA required parameter left unset or an empty path parameter fails before anything is sent; see [`Error`](crate::Error) for every failure."
+        ),
+    );
+    let _ = write!(
+        out,
+        "    pub async fn send(self) -> crate::Result<{output}> {{
+        self.client.execute(self.request).await?.{finish}
+    }}
+}}
+
+impl<'a> std::future::IntoFuture for {builder}<'a> {{
+    type Output = crate::Result<{output}>;
+    type IntoFuture = crate::operation::SendFuture<'a, {output}>;
+
+    fn into_future(self) -> Self::IntoFuture {{
+        Box::pin(self.send())
+    }}
+}}
+
+",
+        builder = op.builder,
+    );
+}
+
+fn setter(out: &mut String, index: usize, parameter: &Parameter) {
+    let (argument, conversion) = setter_types(&parameter.rust_type);
+    let location = match parameter.location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+    };
+    let necessity = if parameter.required {
+        "Required"
+    } else {
+        "Optional"
+    };
+    let mut wire = format!("{necessity} {location} parameter `{}`", parameter.name);
+    match (&parameter.rust_type, parameter.style, parameter.explode) {
+        (_, Style::Json, _) => wire.push_str(", sent as JSON text"),
+        (RustType::Vec(_), Style::Form, true) => {
+            let _ = write!(wire, ", one `{0}=` per item", parameter.name);
+        }
+        (RustType::Vec(_), Style::Form, false) => wire.push_str(", items separated by `,`"),
+        (RustType::Vec(_), Style::SpaceDelimited, _) => {
+            wire.push_str(", items separated by spaces")
+        }
+        (RustType::Vec(_), Style::PipeDelimited, _) => wire.push_str(", items separated by `|`"),
+        _ => {}
+    }
+    wire.push('.');
+    doc(
+        out,
+        1,
+        &paragraphs(&[parameter.description.as_deref(), Some(&wire)]),
+    );
+    if parameter.deprecated {
+        out.push_str("    #[deprecated = \"the spec marks this parameter deprecated\"]\n");
+    }
+    let _ = write!(
+        out,
+        "    pub fn {setter}(mut self, value: {argument}) -> Self {{
+        self.request.set({index}, &{conversion});
+        self
+    }}
+
+",
+        setter = parameter.setter,
+    );
+}
+
+fn body_setter(out: &mut String, body: &Body) {
+    let (argument, conversion) = setter_types(&body.rust_type);
+    let necessity = if body.required {
+        "Required."
+    } else {
+        "Optional: without it the request has no body."
+    };
+    doc(
+        out,
+        1,
+        &paragraphs(&[
+            body.description.as_deref(),
+            Some(&format!("The JSON request body. {necessity}")),
+        ]),
+    );
+    let _ = write!(
+        out,
+        "    pub fn body(mut self, value: {argument}) -> Self {{
+        self.request.json_body(&{conversion});
+        self
+    }}
+
+"
+    );
+}
+
+/// A setter's argument type and the expression that turns `value` into the parameter's type.
+fn setter_types(rust_type: &RustType) -> (String, String) {
+    match rust_type {
+        RustType::Number | RustType::Boolean | RustType::JsonObject => {
+            (rust_type.spelled(), "value".into())
+        }
+        RustType::Vec(item) => {
+            let (item_argument, _) = setter_types(item);
+            (
+                format!("impl IntoIterator<Item = {item_argument}>"),
+                format!(
+                    "value.into_iter().map(Into::into).collect::<{}>()",
+                    rust_type.spelled()
+                ),
+            )
+        }
+        other => (
+            format!("impl Into<{}>", other.spelled()),
+            "value.into()".into(),
+        ),
+    }
+}
+
+fn table_entry(out: &mut String, op: &Operation) {
+    let output = op.success_type.clone().unwrap_or_else(|| "()".into());
+    let roundtrip = match &op.success_type {
+        Some(ty) => format!("crate::body::roundtrip::<{ty}>"),
+        None => "crate::body::roundtrip_empty".into(),
+    };
+    let body = match &op.body {
+        None => "None",
+        Some(body) if body.required => "Required",
+        Some(_) => "Optional",
+    };
+    let reserialize_body = match &op.body {
+        Some(body) => format!(
+            "Some(crate::body::reserialize::<{}>)",
+            body.rust_type.spelled()
+        ),
+        None => "None".into(),
+    };
+    doc(
+        out,
+        0,
+        &format!(
+            "The handle of [`Client::{}`](crate::Client::{}): its metadata, and its type for arranging answers in a mock hub.",
+            op.id, op.id
+        ),
+    );
+    let _ = writeln!(
+        out,
+        "pub const {handle}: crate::operation::Operation<{output}> = crate::operation::Operation::new(&{handle}_INFO);\n",
+        handle = op.handle
+    );
+    let _ = write!(
+        out,
+        "static {handle}_INFO: crate::operation::OperationInfo = crate::operation::OperationInfo {{
+    id: {id:?},
+    method: reqwest::Method::{method},
+    path: {path:?},
+    parameters: &[\n",
+        handle = op.handle,
+        id = op.id,
+        method = op.method,
+        path = op.path,
+    );
+    for parameter in &op.parameters {
+        let location = match parameter.location {
+            Location::Path => "Path",
+            Location::Query => "Query",
+            Location::Header => "Header",
+        };
+        let style = match parameter.style {
+            Style::Form => "Form",
+            Style::SpaceDelimited => "SpaceDelimited",
+            Style::PipeDelimited => "PipeDelimited",
+            Style::Json => "Json",
+        };
+        let _ = writeln!(
+            out,
+            "        crate::operation::ParameterInfo {{
+            name: {name:?},
+            location: crate::operation::Location::{location},
+            required: {required},
+            style: crate::operation::Style::{style},
+            explode: {explode},
+        }},",
+            name = parameter.name,
+            required = parameter.required,
+            explode = parameter.explode,
+        );
+    }
+    let _ = write!(
+        out,
+        "    ],
+    body: crate::operation::BodyKind::{body},
+    success_status: {status},
+    #[cfg(feature = \"mock\")]
+    roundtrip: {roundtrip},
+    #[cfg(feature = \"mock\")]
+    reserialize_body: {reserialize_body},
+}};
+
+",
+        status = op.success_status,
+    );
+}
+
+fn open_enum(out: &mut String, one: &Enum) {
+    let listed = paragraphs(&[
+        one.description.as_deref(),
+        Some(&format!(
+            "Open: a value the spec does not list decodes as [`{name}::{unknown}`] and serializes back unchanged, so new values from the hub never fail a call. To send a value the spec does not list yet, use `{name}::from(\"value\")` (known values become their variants).",
+            name = one.name,
+            unknown = crate::normalize::naming::UNKNOWN_VARIANT,
+        )),
+    ]);
+    doc(out, 0, &listed);
+    let _ = writeln!(
+        out,
+        "#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\npub enum {} {{",
+        one.name
+    );
+    for (variant, value) in &one.values {
+        let _ = writeln!(out, "    /// `{value:?}`\n    {variant},");
+    }
+    let _ = writeln!(
+        out,
+        "    /// A value the spec does not list (yet), kept as the hub sent it.\n    {}(crate::types::UnknownValue),\n}}\n",
+        crate::normalize::naming::UNKNOWN_VARIANT
+    );
+    let _ = writeln!(out, "impl {} {{", one.name);
+    doc(out, 1, "The value as the hub spells it.");
+    out.push_str("    pub fn as_str(&self) -> &str {\n        match self {\n");
+    for (variant, value) in &one.values {
+        let _ = writeln!(out, "            Self::{variant} => {value:?},");
+    }
+    let _ = writeln!(
+        out,
+        "            Self::{}(value) => value.as_str(),\n        }}\n    }}\n",
+        crate::normalize::naming::UNKNOWN_VARIANT
+    );
+    out.push_str("    fn known(value: &str) -> Option<Self> {\n        Some(match value {\n");
+    for (variant, value) in &one.values {
+        let _ = writeln!(out, "            {value:?} => Self::{variant},");
+    }
+    let _ = writeln!(
+        out,
+        "            _ => return None,\n        }})\n    }}\n}}\n\ncrate::open_enum::impl_open_enum!({});\n",
+        one.name
+    );
+}
+
+fn webhook_type(out: &mut String, webhook: &Webhook) {
+    let text = paragraphs(&[
+        webhook.summary.as_deref(),
+        webhook.description.as_deref(),
+        Some(&format!(
+            "The payload of the `{}` webhook, which the hub POSTs to your webhook URL: decode the request body with `serde_json::from_slice`.",
+            webhook.key
+        )),
+    ]);
+    doc(out, 0, &text);
+    let _ = writeln!(
+        out,
+        "pub type {} = {TYPES}::{};\n",
+        webhook.name, webhook.payload
+    );
+    let _ = writeln!(
+        out,
+        "impl crate::webhook::Webhook for {name} {{\n    const KEY: &'static str = {key:?};\n}}\n",
+        name = webhook.name,
+        key = webhook.key
+    );
+}
+
+/// `ty` as an intra-doc link when it is one of the model types.
+fn link(ty: &str) -> String {
+    match ty.strip_prefix(&format!("{TYPES}::")) {
+        Some(name) if !name.contains('<') => format!("[`{name}`]({ty})"),
+        _ => format!("`{}`", ty.replace(&format!("{TYPES}::"), "")),
+    }
+}
+
+fn paragraphs(parts: &[Option<&str>]) -> String {
+    let mut text = String::new();
+    for part in parts.iter().flatten().filter(|p| !p.trim().is_empty()) {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(part.trim());
+    }
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text
+}
+
+/// `text` as `///` lines at `indent` levels of four spaces.
+fn doc(out: &mut String, indent: usize, text: &str) {
+    let pad = "    ".repeat(indent);
+    for line in text.trim_end().lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            let _ = writeln!(out, "{pad}///");
+        } else {
+            let _ = writeln!(out, "{pad}/// {line}");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The model types: the normalized document's component schemas → Rust structs, through
+//! progenitor (which hands them to typify).
+//!
+//! Only the types come from the generator: the call surface (builders, `send()`, the operation
+//! table) is this crate's own (`emit.rs`), so the generator never sees `paths` or `webhooks`, and
+//! nothing of its runtime crate reaches the public API. String enums are replaced by this
+//! crate's open enums, which `emit.rs` writes.
+
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
+use serde_json::{Value, json};
+
+/// The types of every component schema except `open_enums`, as items of the `types` module.
+///
+/// Per-type builders (`types::builder::*`) are not generated: bodies are built with struct
+/// literals and `..Default::default()`, and the builders were most of the generated code.
+pub fn generate(document: &Value, open_enums: &[&str]) -> Result<Vec<syn::Item>, String> {
+    let mut components_only = json!({
+        "openapi": document["openapi"],
+        "info": document["info"],
+        "paths": {},
+    });
+    if let Some(components) = document.get("components") {
+        components_only["components"] =
+            json!({"schemas": components.get("schemas").cloned().unwrap_or(json!({}))});
+    }
+    let spec: openapiv3::OpenAPI = serde_json::from_value(components_only)
+        .map_err(|e| format!("the normalized components are not valid OpenAPI 3.0: {e}"))?;
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_derive("PartialEq");
+    for name in open_enums {
+        let impls = [
+            TypeImpl::Display,
+            TypeImpl::FromStr,
+            TypeImpl::FromStringIrrefutable,
+        ];
+        settings.with_replacement(name, name, impls.into_iter());
+    }
+    let tokens = std::panic::catch_unwind(move || Generator::new(&settings).generate_tokens(&spec))
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            format!("the type generator panicked ({message}); add a check for the cause to `reject_what_the_generator_cannot_handle`")
+        })?
+        .map_err(|e| format!("the type generator refused the normalized components: {e}"))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("the type generator emitted unparsable code: {e}"))?;
+    let items = types_module(file)?;
+    check_names(document, open_enums, &items)?;
+    Ok(items)
+}
+
+/// The items of the generated `mod types`, without its conversion-error module when nothing
+/// uses it (it only serves the per-type builders and closed enums, which are not generated).
+fn types_module(file: syn::File) -> Result<Vec<syn::Item>, String> {
+    use quote::ToTokens;
+    let items = file
+        .items
+        .into_iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "types" => {
+                module.content.map(|(_, items)| items)
+            }
+            _ => None,
+        })
+        .ok_or("the type generator emitted no `mod types`")?;
+    let is_error_module =
+        |item: &syn::Item| matches!(item, syn::Item::Mod(m) if m.ident == "error");
+    let uses_error_module = items
+        .iter()
+        .filter(|item| !is_error_module(item))
+        .any(|item| {
+            item.to_token_stream()
+                .to_string()
+                .contains("error :: ConversionError")
+        });
+    Ok(items
+        .into_iter()
+        .filter(|item| uses_error_module || !is_error_module(item))
+        .collect())
+}
+
+/// Every component key names a generated type (or an open enum): the emitter spells types by
+/// key, so a mismatch would otherwise surface as a compile error in generated code.
+fn check_names(document: &Value, open_enums: &[&str], items: &[syn::Item]) -> Result<(), String> {
+    let defined: std::collections::BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let keys = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|schemas| schemas.keys());
+    for key in keys {
+        if !defined.contains(key) && !open_enums.contains(&key.as_str()) {
+            return Err(format!(
+                "/components/schemas/{key}: the type generator named its type differently; the `name_types` pass must spell names as the generator does"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! What the generated operation table says about each operation: its id, method, path,
+//! parameters (and how they travel), body and success status. The request builder encodes by
+//! it, and the mock hub routes by it, so neither needs code per operation.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+/// The future a request builder turns into when `.await`ed (its `IntoFuture`).
+pub type SendFuture<'a, T> = Pin<Box<dyn Future<Output = crate::Result<T>> + Send + 'a>>;
+
+/// One operation of the spec, as the generated table describes it.
+#[derive(Debug)]
+pub struct OperationInfo {
+    pub(crate) id: &'static str,
+    pub(crate) method: reqwest::Method,
+    pub(crate) path: &'static str,
+    pub(crate) parameters: &'static [ParameterInfo],
+    pub(crate) body: BodyKind,
+    pub(crate) success_status: u16,
+    /// Decodes a success body as the operation's type and serializes it again (contract tests).
+    #[cfg(feature = "mock")]
+    pub(crate) roundtrip: fn(reqwest::StatusCode, &[u8]) -> crate::Result<serde_json::Value>,
+    /// Passes a JSON body through the operation's body type (contract tests).
+    #[cfg(feature = "mock")]
+    pub(crate) reserialize_body: Option<fn(&serde_json::Value) -> crate::Result<serde_json::Value>>,
+}
+
+impl OperationInfo {
+    /// The method name on [`Client`](crate::Client), e.g. `get_partner`.
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &reqwest::Method {
+        &self.method
+    }
+
+    /// The path template, e.g. `/api/v2/partners/{partner_id}`.
+    pub fn path(&self) -> &'static str {
+        self.path
+    }
+
+    /// The parameters, in the spec's order.
+    pub fn parameters(&self) -> &'static [ParameterInfo] {
+        self.parameters
+    }
+
+    /// Whether the operation takes a JSON request body, and whether it must have one.
+    pub fn body(&self) -> BodyKind {
+        self.body
+    }
+
+    /// The status of the success response the spec declares.
+    pub fn success_status(&self) -> u16 {
+        self.success_status
+    }
+
+    /// The index of the parameter named `name` in `location`.
+    pub(crate) fn parameter_index(&self, name: &str, location: Location) -> Option<usize> {
+        self.parameters
+            .iter()
+            .position(|p| p.name == name && p.location == location)
+    }
+}
+
+/// A parameter of an operation.
+#[derive(Debug)]
+pub struct ParameterInfo {
+    pub(crate) name: &'static str,
+    pub(crate) location: Location,
+    pub(crate) required: bool,
+    pub(crate) style: Style,
+    pub(crate) explode: bool,
+}
+
+impl ParameterInfo {
+    /// Its name on the wire.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Where it travels.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
+    /// Whether a request must set it.
+    pub fn required(&self) -> bool {
+        self.required
+    }
+
+    /// How its value is written (see [`Style`]).
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
+    /// Whether an array goes as one `name=item` pair per item (`true`) or one joined value.
+    pub fn explode(&self) -> bool {
+        self.explode
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Location {
+    /// A `{placeholder}` of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// How a parameter's value is written, per OpenAPI's `style` (`simple` and `form` write arrays
+/// comma-separated unless exploded) or its JSON `content`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Style {
+    /// `form` (query) or `simple` (path, header).
+    Form,
+    /// Array items separated by spaces.
+    SpaceDelimited,
+    /// Array items separated by `|`.
+    PipeDelimited,
+    /// The value as JSON text (`content: application/json`).
+    Json,
+}
+
+/// Whether an operation takes a JSON request body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyKind {
+    /// No body.
+    None,
+    /// A body the request may leave out.
+    Optional,
+    /// A body the request must set.
+    Required,
+}
+
+/// An operation's handle: its [`OperationInfo`] (through `Deref`) and, in its type, what its
+/// success response decodes as, so a mock hub can be told typed answers
+/// (`hub.set(operations::GET_PARTNER, Ok(partner))`).
+pub struct Operation<T> {
+    info: &'static OperationInfo,
+    decodes_as: PhantomData<fn() -> T>,
+}
+
+impl<T> Operation<T> {
+    /// The handle of the operation `info` describes (used by the generated table).
+    pub(crate) const fn new(info: &'static OperationInfo) -> Self {
+        Operation {
+            info,
+            decodes_as: PhantomData,
+        }
+    }
+
+    /// The operation's metadata.
+    pub fn info(&self) -> &'static OperationInfo {
+        self.info
+    }
+}
+
+impl<T> std::ops::Deref for Operation<T> {
+    type Target = OperationInfo;
+
+    fn deref(&self) -> &OperationInfo {
+        self.info
+    }
+}
+
+impl<T> Clone for Operation<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Operation<T> {}
+
+impl<T> fmt::Debug for Operation<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Operation({} {} {})",
+            self.info.id, self.info.method, self.info.path
+        )
+    }
+}

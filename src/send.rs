@@ -1,0 +1,270 @@
+//! Sending one call: credentials in, attempts and retries under the policy, the 401 refresh of
+//! the token flow, bounded body reads, every failure turned into an [`Error`], and one tracing
+//! span per call. Every generated operation ends here.
+
+use crate::auth::RequestAuth;
+use crate::body::{ReadFailure, Received, api_error, read_limited};
+use crate::client::{Client, Shared};
+use crate::error::{Error, Result, TransportError};
+use crate::request::{Prepared, Request};
+use crate::retry::Failure;
+use crate::token::{Token, TokenFailure};
+use reqwest::header::AUTHORIZATION;
+use reqwest::{Method, Response, StatusCode};
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
+
+impl Client {
+    /// Encodes `request`, sends it until it succeeds, fails for good, or the retry policy says
+    /// stop, and returns the success response read whole.
+    pub(crate) async fn execute(&self, request: Request) -> Result<Received> {
+        let prepared = request.prepare(&self.shared.base_url)?;
+        // Operation, method, path and outcome only: no headers (credentials), no bodies.
+        let span = tracing::debug_span!(
+            "d360_partner.request",
+            operation = prepared.info.id,
+            method = %prepared.info.method,
+            path = prepared.url.path(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            trace_id = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let call = Call {
+            shared: &self.shared,
+            prepared: &prepared,
+            started,
+        };
+        let (result, attempts) = call.run().instrument(span.clone()).await;
+        if !span.is_disabled() {
+            span.record("attempts", attempts);
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            if let Some(status) = result
+                .as_ref()
+                .map_or_else(Error::status, |r| Some(r.status))
+            {
+                span.record("status", status.as_u16());
+            }
+            match &result {
+                Ok(_) => span.in_scope(|| tracing::debug!("response")),
+                Err(error) => {
+                    if let Some(trace_id) = error.trace_id() {
+                        span.record("trace_id", trace_id);
+                    }
+                    span.in_scope(|| tracing::debug!(%error, "request failed"));
+                }
+            }
+        }
+        result
+    }
+}
+
+/// One call: the attempts it takes and what they share.
+struct Call<'a> {
+    shared: &'a Shared,
+    prepared: &'a Prepared,
+    started: Instant,
+}
+
+/// How one attempt ended.
+enum Attempt {
+    /// With the call's outcome.
+    Done(Result<Received>),
+    /// With a reason to send the request again after `wait`.
+    Again { wait: Duration, reason: String },
+    /// With a 401 to a token that was then invalidated: send again at once with a new one.
+    WithNewToken,
+}
+
+/// What the attempts of one call have used up so far.
+struct Progress {
+    retries: u32,
+    refreshed_after_401: bool,
+}
+
+impl Call<'_> {
+    async fn run(&self) -> (Result<Received>, u32) {
+        let mut attempts = 0;
+        let mut progress = Progress {
+            retries: 0,
+            refreshed_after_401: false,
+        };
+        loop {
+            attempts += 1;
+            let (wait, reason) = match self.attempt(&mut progress).await {
+                Attempt::Done(outcome) => return (outcome, attempts),
+                Attempt::Again { wait, reason } => (wait, reason),
+                Attempt::WithNewToken => continue,
+            };
+            progress.retries += 1;
+            tracing::info!(
+                operation = self.prepared.info.id,
+                wait_ms = wait.as_millis() as u64,
+                reason,
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// A fresh `reqwest::Request` for one attempt: the prepared parts are kept, so a retry
+    /// costs a copy of the URL and headers, and the body (`Bytes`) is shared, not copied.
+    fn request(&self) -> reqwest::Request {
+        let prepared = self.prepared;
+        let mut request = reqwest::Request::new(prepared.info.method.clone(), prepared.url.clone());
+        *request.headers_mut() = prepared.headers.clone();
+        if let Some(body) = &prepared.body {
+            *request.body_mut() = Some(body.clone().into());
+        }
+        // The budget bounds the whole call, so an attempt gets no more than what is left of
+        // it. Set only when tighter than the client's timeout: a per-request timeout costs
+        // every request an extensions map.
+        let left = self
+            .shared
+            .retry
+            .budget
+            .saturating_sub(self.started.elapsed());
+        if left < self.shared.timeout {
+            *request.timeout_mut() = Some(left);
+        }
+        request
+    }
+
+    async fn attempt(&self, progress: &mut Progress) -> Attempt {
+        let method = &self.prepared.info.method;
+        let mut request = self.request();
+        let token = match self.authenticate(&mut request).await {
+            Ok(token) => token,
+            Err(failure) => {
+                // This request never left, so retrying it is safe whatever its method.
+                if failure.transient
+                    && let Some(wait) = self.wait_before_retry(
+                        method,
+                        Failure::Connect,
+                        failure.retry_after,
+                        progress,
+                    )
+                {
+                    return Attempt::Again {
+                        wait,
+                        reason: failure.error.message,
+                    };
+                }
+                return Attempt::Done(Err(Error::Auth(Box::new(failure.error))));
+            }
+        };
+        let response = match self.shared.http.execute(request).await {
+            Ok(response) => response,
+            Err(error) => return self.broken(error, Failure::of_transport, progress),
+        };
+        let status = response.status();
+        if status == StatusCode::UNAUTHORIZED
+            && let (Some(token), RequestAuth::Token(source)) = (&token, &self.shared.auth)
+        {
+            // The hub may revoke a token before its stated expiry: never send it again, and
+            // try once more with a new one. A second 401 is the answer.
+            source.invalidate(token.generation);
+            if !progress.refreshed_after_401 {
+                progress.refreshed_after_401 = true;
+                tracing::debug!("the hub refused the access token; fetching a new one");
+                discard(response).await;
+                return Attempt::WithNewToken;
+            }
+        }
+        if status.is_informational() || status.is_redirection() {
+            // Never followed: a redirect would carry the credentials wherever it points.
+            discard(response).await;
+            return Attempt::Done(Err(Error::UnexpectedStatus { status }));
+        }
+        if !status.is_success() {
+            let asked = crate::retry::retry_after(response.headers(), SystemTime::now());
+            if let Some(wait) =
+                self.wait_before_retry(method, Failure::Status(status), asked, progress)
+            {
+                discard(response).await;
+                return Attempt::Again {
+                    wait,
+                    reason: format!("HTTP {status}"),
+                };
+            }
+        }
+        // Read only now, for errors: a success costs no header lookups.
+        let retry_after = (!status.is_success())
+            .then(|| crate::retry::retry_after(response.headers(), SystemTime::now()))
+            .flatten();
+        let limit = self.shared.max_response_bytes;
+        match read_limited(response, limit).await {
+            Ok(body) if status.is_success() => Attempt::Done(Ok(Received { status, body })),
+            Ok(body) => {
+                let error = api_error(status, retry_after, &body);
+                Attempt::Done(Err(Error::Api(Box::new(error))))
+            }
+            Err(ReadFailure::TooLarge) => {
+                Attempt::Done(Err(Error::ResponseTooLarge { status, limit }))
+            }
+            // The body broke off after the hub processed the request: only idempotent calls
+            // may be repeated.
+            Err(ReadFailure::Transport(error)) => {
+                self.broken(error, |_| Failure::AfterSend, progress)
+            }
+        }
+    }
+
+    /// An attempt without a complete answer: retried if the policy allows, else the error.
+    fn broken(
+        &self,
+        error: reqwest::Error,
+        classify: fn(&reqwest::Error) -> Failure,
+        progress: &Progress,
+    ) -> Attempt {
+        let failure = classify(&error);
+        match self.wait_before_retry(&self.prepared.info.method, failure, None, progress) {
+            Some(wait) => Attempt::Again {
+                wait,
+                reason: TransportError::new(error).to_string(),
+            },
+            None => Attempt::Done(Err(Error::Transport(Box::new(TransportError::new(error))))),
+        }
+    }
+
+    /// Puts the credential on the request; returns the token used, in the token flow.
+    async fn authenticate(
+        &self,
+        request: &mut reqwest::Request,
+    ) -> std::result::Result<Option<Token>, TokenFailure> {
+        match &self.shared.auth {
+            RequestAuth::Fixed(name, value) => {
+                request.headers_mut().insert(name.clone(), value.clone());
+                Ok(None)
+            }
+            RequestAuth::Token(source) => {
+                let token = source.token(&self.shared.http).await?;
+                request
+                    .headers_mut()
+                    .insert(AUTHORIZATION, token.header.clone());
+                Ok(Some(token))
+            }
+        }
+    }
+
+    fn wait_before_retry(
+        &self,
+        method: &Method,
+        failure: Failure,
+        asked: Option<Duration>,
+        progress: &Progress,
+    ) -> Option<Duration> {
+        let elapsed = self.started.elapsed();
+        self.shared
+            .retry
+            .next_wait(method, failure, asked, progress.retries, elapsed)
+    }
+}
+
+/// Reads and drops a little of a response that will not be used, so its connection can go back
+/// to the pool instead of being closed.
+async fn discard(response: Response) {
+    const ENOUGH: usize = 64 * 1024;
+    let _ = tokio::time::timeout(Duration::from_millis(200), read_limited(response, ENOUGH)).await;
+}
