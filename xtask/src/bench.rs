@@ -53,12 +53,28 @@ enum Bound {
     AtLeast,
 }
 
-/// Runs the benchmarks named by `args` (`--quick` or nothing).
+/// Runs the benchmarks named by `args` (`--quick` or nothing), or writes the synthetic spec of
+/// `N` operations the benchmarks build (`--synthetic-spec N FILE`), e.g. to swap it in for
+/// `openapi/partners-v2.json` and run the test suite on it.
 pub fn main(args: &[&str]) -> Result<ExitCode, String> {
+    const USAGE: &str =
+        "usage: cargo xtask bench [--quick] | cargo xtask bench --synthetic-spec N FILE";
     let quick = match args {
         [] => false,
         ["--quick"] => true,
-        _ => return Err("usage: cargo xtask bench [--quick]".into()),
+        ["--synthetic-spec", operations, file] => {
+            let operations: usize = operations
+                .parse()
+                .map_err(|_| format!("`{operations}` is not a number of operations\n{USAGE}"))?;
+            let seed = std::fs::read_to_string(crate::root().join("openapi/partners-v2.json"))
+                .map_err(|e| format!("cannot read the vendored spec: {e}"))?;
+            let seed = serde_json::from_str(&seed).map_err(|e| e.to_string())?;
+            let spec = synthetic::spec(&seed, operations)?;
+            let text = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;
+            write(Path::new(file), text)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => return Err(USAGE.into()),
     };
     let root = crate::root();
     let scratch = root.join("target/bench-scratch");
