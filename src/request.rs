@@ -96,11 +96,14 @@ impl Request {
     /// could not be serialized, a required parameter or body left unset, and an empty path
     /// parameter (which would address another resource: `/partners/` instead of
     /// `/partners/{id}`).
-    pub(crate) fn prepare(self, base_url: &reqwest::Url) -> Result<Prepared> {
+    ///
+    /// It borrows the request, so a retry can encode it again instead of every call keeping a
+    /// copy of what it sent.
+    pub(crate) fn prepare(&self, base_url: &reqwest::Url) -> Result<Prepared> {
         let info = self.info;
         let refuse = |why: String| Error::InvalidRequest(format!("{}: {why}", info.id));
-        if let Some(problem) = self.problem {
-            return Err(refuse(problem));
+        if let Some(problem) = &self.problem {
+            return Err(refuse(problem.clone()));
         }
         for (parameter, value) in info.parameters.iter().zip(&self.values) {
             if parameter.required && value.as_ref().is_none_or(Value::is_null) {
@@ -164,14 +167,14 @@ impl Request {
         if self.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
-        for (name, value) in self.extra_headers {
-            headers.insert(name, value);
+        for (name, value) in &self.extra_headers {
+            headers.insert(name.clone(), value.clone());
         }
         Ok(Prepared {
             info,
             url,
             headers,
-            body: self.body,
+            body: self.body.clone(),
         })
     }
 

@@ -18,13 +18,13 @@ impl Client {
     /// Encodes `request`, sends it until it succeeds, fails for good, or the retry policy says
     /// stop, and returns the success response read whole.
     pub(crate) async fn execute(&self, request: Request) -> Result<Received> {
-        let prepared = request.prepare(&self.shared.base_url)?;
+        let first = request.prepare(&self.shared.base_url)?;
         // Operation, method, path and outcome only: no headers (credentials), no bodies.
         let span = tracing::debug_span!(
             "d360_partner.request",
-            operation = prepared.info.id,
-            method = %prepared.info.method,
-            path = prepared.url.path(),
+            operation = first.info.id,
+            method = %first.info.method,
+            path = first.url.path(),
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
@@ -33,10 +33,10 @@ impl Client {
         let started = Instant::now();
         let call = Call {
             shared: &self.shared,
-            prepared: &prepared,
+            request: &request,
             started,
         };
-        let (result, attempts) = call.run().instrument(span.clone()).await;
+        let (result, attempts) = call.run(first).instrument(span.clone()).await;
         if !span.is_disabled() {
             span.record("attempts", attempts);
             span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -63,7 +63,7 @@ impl Client {
 /// One call: the attempts it takes and what they share.
 struct Call<'a> {
     shared: &'a Shared,
-    prepared: &'a Prepared,
+    request: &'a Request,
     started: Instant,
 }
 
@@ -84,7 +84,10 @@ struct Progress {
 }
 
 impl Call<'_> {
-    async fn run(&self) -> (Result<Received>, u32) {
+    /// Runs the attempts, the first with `first` (the request as `execute` checked it); a
+    /// retry encodes the request again, so the happy path copies nothing for retries.
+    async fn run(&self, first: Prepared) -> (Result<Received>, u32) {
+        let mut next = Some(first);
         let mut attempts = 0;
         let mut progress = Progress {
             retries: 0,
@@ -92,14 +95,21 @@ impl Call<'_> {
         };
         loop {
             attempts += 1;
-            let (wait, reason) = match self.attempt(&mut progress).await {
+            let prepared = match next.take() {
+                Some(prepared) => prepared,
+                None => match self.request.prepare(&self.shared.base_url) {
+                    Ok(prepared) => prepared,
+                    Err(error) => return (Err(error), attempts),
+                },
+            };
+            let (wait, reason) = match self.attempt(prepared, &mut progress).await {
                 Attempt::Done(outcome) => return (outcome, attempts),
                 Attempt::Again { wait, reason } => (wait, reason),
                 Attempt::WithNewToken => continue,
             };
             progress.retries += 1;
             tracing::info!(
-                operation = self.prepared.info.id,
+                operation = self.request.info.id,
                 wait_ms = wait.as_millis() as u64,
                 reason,
                 "retrying"
@@ -108,14 +118,12 @@ impl Call<'_> {
         }
     }
 
-    /// A fresh `reqwest::Request` for one attempt: the prepared parts are kept, so a retry
-    /// costs a copy of the URL and headers, and the body (`Bytes`) is shared, not copied.
-    fn request(&self) -> reqwest::Request {
-        let prepared = self.prepared;
-        let mut request = reqwest::Request::new(prepared.info.method.clone(), prepared.url.clone());
-        *request.headers_mut() = prepared.headers.clone();
-        if let Some(body) = &prepared.body {
-            *request.body_mut() = Some(body.clone().into());
+    /// The `reqwest::Request` of one attempt, made of `prepared`'s parts.
+    fn http_request(&self, prepared: Prepared) -> reqwest::Request {
+        let mut request = reqwest::Request::new(prepared.info.method.clone(), prepared.url);
+        *request.headers_mut() = prepared.headers;
+        if let Some(body) = prepared.body {
+            *request.body_mut() = Some(body.into());
         }
         // The budget bounds the whole call, so an attempt gets no more than what is left of
         // it. Set only when tighter than the client's timeout: a per-request timeout costs
@@ -131,9 +139,9 @@ impl Call<'_> {
         request
     }
 
-    async fn attempt(&self, progress: &mut Progress) -> Attempt {
-        let method = &self.prepared.info.method;
-        let mut request = self.request();
+    async fn attempt(&self, prepared: Prepared, progress: &mut Progress) -> Attempt {
+        let method = &self.request.info.method;
+        let mut request = self.http_request(prepared);
         let token = match self.authenticate(&mut request).await {
             Ok(token) => token,
             Err(failure) => {
@@ -219,7 +227,7 @@ impl Call<'_> {
         progress: &Progress,
     ) -> Attempt {
         let failure = classify(&error);
-        match self.wait_before_retry(&self.prepared.info.method, failure, None, progress) {
+        match self.wait_before_retry(&self.request.info.method, failure, None, progress) {
             Some(wait) => Attempt::Again {
                 wait,
                 reason: TransportError::new(error).to_string(),

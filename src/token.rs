@@ -25,6 +25,10 @@ const ASSUMED_LIFETIME: Duration = Duration::from_secs(10 * 60);
 const MAX_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
 /// The longest a token is refreshed ahead of its expiry.
 const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// How long a refused login (wrong credentials, not a transient failure) is the answer for
+/// every call without asking again: under load, a wrong password then costs one login request
+/// per second instead of one per call.
+const REFUSAL_REMEMBERED: Duration = Duration::from_secs(1);
 /// How much of an error answer is read to find the server's message.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
@@ -42,7 +46,8 @@ pub(crate) struct TokenSource {
 #[derive(Default)]
 struct Cache {
     token: Option<Token>,
-    failure: Option<TokenFailure>,
+    /// The last fetch's failure, and when it happened.
+    failure: Option<(TokenFailure, Instant)>,
     /// Fetches finished so far: a caller that saw this change while it waited shares the outcome.
     fetches: u64,
 }
@@ -75,6 +80,14 @@ impl Cache {
             .filter(|token| Instant::now() < token.refresh_at)
             .cloned()
     }
+
+    /// A refusal recent enough to be the answer without asking again.
+    fn recent_refusal(&self) -> Option<TokenFailure> {
+        self.failure
+            .as_ref()
+            .filter(|(failure, at)| !failure.transient && at.elapsed() < REFUSAL_REMEMBERED)
+            .map(|(failure, _)| failure.clone())
+    }
 }
 
 impl TokenSource {
@@ -96,6 +109,9 @@ impl TokenSource {
             if let Some(token) = cache.usable() {
                 return Ok(token);
             }
+            if let Some(refusal) = cache.recent_refusal() {
+                return Err(refusal);
+            }
             cache.fetches
         };
         let _fetching = self.fetching.lock().await;
@@ -104,9 +120,12 @@ impl TokenSource {
             if let Some(token) = cache.usable() {
                 return Ok(token);
             }
+            if let Some(refusal) = cache.recent_refusal() {
+                return Err(refusal);
+            }
             if cache.fetches != fetches_seen {
                 match (&cache.failure, &cache.token) {
-                    (Some(failure), _) => return Err(failure.clone()),
+                    (Some((failure, _)), _) => return Err(failure.clone()),
                     (None, Some(token)) => return Ok(token.clone()),
                     (None, None) => {} // invalidated since: fetch anew
                 }
@@ -120,7 +139,7 @@ impl TokenSource {
                 cache.token = Some(token.clone());
                 cache.failure = None;
             }
-            Err(failure) => cache.failure = Some(failure.clone()),
+            Err(failure) => cache.failure = Some((failure.clone(), Instant::now())),
         }
         outcome
     }
