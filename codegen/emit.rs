@@ -43,11 +43,21 @@ pub fn enums(api: &Api) -> String {
     out
 }
 
-/// `webhooks.rs`: one type per webhook, named after its key.
+/// `webhooks.rs`: one type per webhook, named after its key, each payload type marked as one.
 pub fn webhooks(api: &Api) -> String {
     let mut out = String::new();
     for webhook in &api.webhooks {
         webhook_type(&mut out, webhook);
+    }
+    // Two webhooks may share a payload type: it implements the marker once.
+    let mut payloads: Vec<&str> = api.webhooks.iter().map(|w| w.payload.as_str()).collect();
+    payloads.sort();
+    payloads.dedup();
+    for payload in payloads {
+        let _ = writeln!(
+            out,
+            "impl crate::webhook::Webhook for {TYPES}::{payload} {{}}\n"
+        );
     }
     out
 }
@@ -395,17 +405,12 @@ fn webhook_type(out: &mut String, webhook: &Webhook) {
         )),
     ]);
     doc(out, 0, &text);
-    let _ = writeln!(
-        out,
-        "pub type {} = {TYPES}::{};\n",
-        webhook.name, webhook.payload
-    );
-    let _ = writeln!(
-        out,
-        "impl crate::webhook::Webhook for {name} {{\n    const KEY: &'static str = {key:?};\n}}\n",
-        name = webhook.name,
-        key = webhook.key
-    );
+    let alias = if webhook.name == webhook.payload {
+        String::new()
+    } else {
+        format!(" as {}", webhook.name)
+    };
+    let _ = writeln!(out, "pub use {TYPES}::{}{alias};\n", webhook.payload);
 }
 
 /// `ty` as an intra-doc link when it is one of the model types.

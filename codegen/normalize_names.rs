@@ -82,20 +82,23 @@ pub fn name_webhook_payloads(document: &mut Value) -> PassResult {
 }
 
 /// Gives a component to every schema the generated code must name: operations' inline request
-/// bodies (`<Operation>Body`), success responses (`<Operation>Response`) and object or enum
-/// parameters (`<Operation><Parameter>`), and every inline string enum anywhere
-/// (`<Owner><Property>`, `…Item` for array items).
+/// bodies (`<Operation>Body`), success responses (`<Operation>Response`) and object parameters
+/// (`<Operation><Parameter>`), and every inline string enum anywhere (`<Owner><Property>`,
+/// `…Item` for array items), one component for enums with the same values.
 ///
 /// Why: the client's builders and `send()` spell parameter, body and response types by name,
 /// and every string enum becomes an open Rust enum (a value the spec does not list decodes
 /// instead of failing the call), which the type generator takes only as a named replacement.
 /// The names follow where the schema sits, so they read like the API (`GetClientsSort`) and stay
-/// stable while the schema does; a name already taken gets a number. A property keeps its own
-/// annotations (`description`, `deprecated`) and its nullability; the enum's values move.
+/// stable while the schema does; a name already taken gets a number. Enums with the same values
+/// are one concept (the sort keys a list takes and the ones its answer reports), so they share
+/// one type, named after the first place in document order (later ones never rename it). A
+/// property keeps its own annotations (`description`, `deprecated`) and its nullability; the
+/// enum's values move.
 pub fn name_inline_schemas(document: &mut Value) -> PassResult {
     let mut taken = component_names(document);
     let mut hoisted: Vec<(String, Value)> = Vec::new();
-    for (pointer, operation, _, _) in operations_mut(document) {
+    for (_, operation, _, _) in operations_mut(document) {
         let id = operation
             .get("operationId")
             .and_then(Value::as_str)
@@ -107,12 +110,7 @@ pub fn name_inline_schemas(document: &mut Value) -> PassResult {
         };
         if let Some(Value::Array(parameters)) = operation.get_mut("parameters") {
             for parameter in parameters.iter_mut() {
-                let name = parameter
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-                let base = format!("{owner}{}", type_name(&name));
+                let base = format!("{owner}{}", type_name(&parameter_name(parameter)));
                 if let Some(schema) = parameter.get_mut("schema") {
                     hoist(schema, base.clone());
                 }
@@ -137,30 +135,137 @@ pub fn name_inline_schemas(document: &mut Value) -> PassResult {
                 }
             }
         }
-        let _ = pointer;
     }
     for (name, schema) in hoisted {
         add_component(document, &name, schema);
     }
-    // Enums inside components, including the ones just added; each hoisted enum is a new
-    // component, whose own schema has no inline enum left.
-    let mut queue: Vec<String> = component_names_in_order(document);
-    while let Some(name) = queue.pop() {
-        let pointer = format!("/components/schemas/{}", escape(&name));
-        let Some(mut schema) = document.pointer(&pointer).cloned() else {
-            continue;
-        };
-        let mut found = Vec::new();
-        hoist_enums_within(&mut schema, &name, true, &mut taken, &mut found);
-        if found.is_empty() {
-            continue;
-        }
-        *document.pointer_mut(&pointer).expect("read above") = schema;
-        for (new, enum_schema) in found {
-            add_component(document, &new, enum_schema);
+    name_enums(document, &mut taken);
+    Ok(())
+}
+
+/// One inline string enum: where it is, the name its place suggests.
+struct EnumPlace {
+    pointer: String,
+    base: String,
+}
+
+/// Moves every inline string enum (in operation parameters and inside components) into a
+/// component, one per distinct list of values, and points each place at it.
+fn name_enums(document: &mut Value, taken: &mut BTreeSet<String>) {
+    let mut places = Vec::new();
+    for (pointer, operation, _, _) in super::operations(document) {
+        let owner = builder_name(
+            operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        );
+        for (i, parameter) in operation
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let base = format!("{owner}{}", type_name(&parameter_name(parameter)));
+            for (at, schema) in [
+                ("schema", parameter.get("schema")),
+                (
+                    "content/application~1json/schema",
+                    parameter.pointer("/content/application~1json/schema"),
+                ),
+            ] {
+                if let Some(schema) = schema {
+                    let here = format!("{pointer}/parameters/{i}/{at}");
+                    enum_places(schema, &here, &base, false, &mut places);
+                }
+            }
         }
     }
-    Ok(())
+    if let Some(Value::Object(schemas)) = document.pointer("/components/schemas") {
+        for (name, schema) in schemas {
+            let here = format!("/components/schemas/{}", escape(name));
+            enum_places(schema, &here, name, true, &mut places);
+        }
+    }
+    // One component per list of values, named after its first place.
+    let mut by_values: Vec<(Value, String)> = Vec::new();
+    for place in places {
+        let Some(schema) = document.pointer(&place.pointer).cloned() else {
+            continue;
+        };
+        let component = moved_schema(schema.clone());
+        let name = match by_values
+            .iter()
+            .find(|(values, _)| *values == component["enum"])
+        {
+            Some((_, name)) => name.clone(),
+            None => {
+                let name = free_name(taken, &type_name(&place.base), "");
+                by_values.push((component["enum"].clone(), name.clone()));
+                add_component(document, &name, component);
+                name
+            }
+        };
+        *document.pointer_mut(&place.pointer).expect("found above") =
+            reference_keeping_annotations(&schema, &name);
+    }
+}
+
+/// Records the inline string enums inside `schema` (at `pointer`, its place suggesting `base`);
+/// a component that is itself an enum (`root`) is already named.
+fn enum_places(schema: &Value, pointer: &str, base: &str, root: bool, places: &mut Vec<EnumPlace>) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if !root && is_string_enum(map) {
+        places.push(EnumPlace {
+            pointer: pointer.to_string(),
+            base: base.to_string(),
+        });
+        return;
+    }
+    for (key, child) in map {
+        let here = format!("{pointer}/{}", escape(key));
+        match key.as_str() {
+            "properties" => {
+                for (property, inner) in child.as_object().into_iter().flatten() {
+                    let base = format!("{base}{}", type_name(property));
+                    enum_places(
+                        inner,
+                        &format!("{here}/{}", escape(property)),
+                        &base,
+                        false,
+                        places,
+                    );
+                }
+            }
+            "items" => enum_places(child, &here, &format!("{base}Item"), false, places),
+            "additionalProperties" => {
+                enum_places(child, &here, &format!("{base}Value"), false, places)
+            }
+            "allOf" | "anyOf" | "oneOf" => {
+                let parts = child.as_array().map(Vec::as_slice).unwrap_or_default();
+                for (i, part) in parts.iter().enumerate() {
+                    let base = if parts.len() == 1 {
+                        base.to_string()
+                    } else {
+                        format!("{base}Variant{i}")
+                    };
+                    enum_places(part, &format!("{here}/{i}"), &base, false, places);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parameter_name(parameter: &Value) -> String {
+    parameter
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Renames every component schema to its Rust type name and points every `$ref` at the new key.
@@ -255,7 +360,9 @@ fn hoist_if_unnamed(
     taken: &mut BTreeSet<String>,
     hoisted: &mut Vec<(String, Value)>,
 ) {
-    if spellable(schema) {
+    // Enums get their components from `name_enums`, shared by every place with their values.
+    let is_enum = schema.as_object().is_some_and(is_string_enum);
+    if spellable(schema) || is_enum {
         return;
     }
     if schema.get("type") == Some(&json!("array")) {
@@ -268,57 +375,6 @@ fn hoist_if_unnamed(
     let moved = std::mem::take(schema);
     *schema = reference_keeping_annotations(&moved, &name);
     hoisted.push((name, moved_schema(moved)));
-}
-
-/// Hoists every inline string enum inside `schema` (a component named `owner`); the component
-/// itself is left in place when `root` (a component that is an enum is already named).
-fn hoist_enums_within(
-    schema: &mut Value,
-    owner: &str,
-    root: bool,
-    taken: &mut BTreeSet<String>,
-    found: &mut Vec<(String, Value)>,
-) {
-    let Value::Object(map) = schema else {
-        return;
-    };
-    if !root && is_string_enum(map) {
-        let name = free_name(taken, &type_name(owner), "");
-        let moved = std::mem::take(schema);
-        *schema = reference_keeping_annotations(&moved, &name);
-        found.push((name, moved_schema(moved)));
-        return;
-    }
-    for (key, child) in map.iter_mut() {
-        match key.as_str() {
-            "properties" => {
-                if let Value::Object(properties) = child {
-                    for (property, inner) in properties.iter_mut() {
-                        let base = format!("{owner}{}", type_name(property));
-                        hoist_enums_within(inner, &base, false, taken, found);
-                    }
-                }
-            }
-            "items" => hoist_enums_within(child, &format!("{owner}Item"), false, taken, found),
-            "additionalProperties" => {
-                hoist_enums_within(child, &format!("{owner}Value"), false, taken, found)
-            }
-            "allOf" | "anyOf" | "oneOf" => {
-                if let Value::Array(parts) = child {
-                    let single = parts.len() == 1;
-                    for (i, part) in parts.iter_mut().enumerate() {
-                        let base = if single {
-                            owner.to_string()
-                        } else {
-                            format!("{owner}Variant{i}")
-                        };
-                        hoist_enums_within(part, &base, false, taken, found);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// A string enum: `enum` values that are all strings (a `null` among them means nullable), of
@@ -662,6 +718,38 @@ mod tests {
             schemas["Thing"]["properties"]["sort"]["items"],
             json!({"$ref": "#/components/schemas/ThingSortItem"})
         );
+    }
+
+    #[test]
+    fn enums_with_the_same_values_share_the_first_places_type() {
+        let sort = json!({"type": "string", "enum": ["name", "-name"]});
+        let mut doc = spec(
+            &[(
+                "get",
+                "/clients",
+                json!({"operationId": "get_clients", "parameters": [{"in": "query", "name": "sort", "schema": sort}]}),
+            )],
+            json!({
+                "ClientsOut": {"type": "object", "properties": {"sort": {"type": "array", "items": sort}}},
+                "TemplatesOut": {"type": "object", "properties": {"sort": {"type": "array", "items": {"type": "string", "enum": ["id", "-id"]}}}}
+            }),
+        );
+        name_inline_schemas(&mut doc).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["ClientsOut"]["properties"]["sort"]["items"]["$ref"],
+            "#/components/schemas/GetClientsSort"
+        );
+        assert_eq!(
+            doc["paths"]["/clients"]["get"]["parameters"][0]["schema"]["$ref"],
+            "#/components/schemas/GetClientsSort"
+        );
+        assert_eq!(
+            schemas["TemplatesOut"]["properties"]["sort"]["items"]["$ref"],
+            "#/components/schemas/TemplatesOutSortItem",
+            "other values, another type"
+        );
+        assert!(schemas.get("ClientsOutSortItem").is_none());
     }
 
     #[test]
