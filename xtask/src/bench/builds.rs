@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-const COLD_ROUNDS: usize = 2;
+const COLD_ROUNDS: usize = 3;
 const REBUILD_RUNS: usize = 5;
 const SPEC_CHANGE_RUNS: usize = 3;
 const SPEC: &str = "openapi/partners-v2.json";
@@ -53,19 +53,37 @@ pub fn measure(root: &Path, scratch: &Path, summary: &mut Summary) -> Result<(),
         ),
     )?;
 
+    // The crate again, with the 100-operation synthetic spec (the whole Partner API's size).
+    let hundred_dir = fresh_dir(&scratch.join("crate-100"))?;
+    for file in CRATE_FILES {
+        copy(&root.join(file), &hundred_dir.join(file))?;
+    }
+    write(
+        &hundred_dir.join("Cargo.toml"),
+        standalone(&manifest, CRATE_SECTIONS, false),
+    )?;
+    write(&hundred_dir.join("Cargo.lock"), &lock)?;
+    let seed_text = std::fs::read_to_string(crate_dir.join(SPEC)).map_err(|e| e.to_string())?;
+    let seed: serde_json::Value = serde_json::from_str(&seed_text).map_err(|e| e.to_string())?;
+    let hundred =
+        serde_json::to_string_pretty(&synthetic::spec(&seed, 100)?).map_err(|e| e.to_string())?;
+    write(&hundred_dir.join(SPEC), &hundred)?;
+
     let crate_target = scratch.join("target-crate");
+    let hundred_target = scratch.join("target-crate-100");
     let reference_target = scratch.join("target-reference");
-    let (mut crate_cold, mut reference_cold) = (Vec::new(), Vec::new());
+    let (mut crate_cold, mut hundred_cold, mut reference_cold) =
+        (Vec::new(), Vec::new(), Vec::new());
     for round in 0..COLD_ROUNDS {
         eprintln!("    cold builds, round {}/{COLD_ROUNDS}", round + 1);
-        // Alternate which goes first, so drift in the machine's load hits both alike.
-        let crate_first = round % 2 == 0;
-        for crate_turn in [crate_first, !crate_first] {
-            let (dir, target, times) = if crate_turn {
-                (&crate_dir, &crate_target, &mut crate_cold)
-            } else {
-                (&reference_dir, &reference_target, &mut reference_cold)
-            };
+        // Rotate which goes first, so drift in the machine's load hits all alike.
+        let mut turns = [
+            (&crate_dir, &crate_target, &mut crate_cold),
+            (&hundred_dir, &hundred_target, &mut hundred_cold),
+            (&reference_dir, &reference_target, &mut reference_cold),
+        ];
+        turns.rotate_left(round % 3);
+        for (dir, target, times) in turns {
             fresh_dir(target)?;
             times.push(build(dir, target)?);
         }
@@ -84,6 +102,15 @@ pub fn measure(root: &Path, scratch: &Path, summary: &mut Summary) -> Result<(),
         "cold_build_cpu_ratio",
         format!("{:.3}", cpu(&crate_cold) / cpu(&reference_cold)),
     );
+    summary.add("cold_build_100_ops_s", seconds(wall(&hundred_cold)));
+    summary.add(
+        "cold_build_100_ops_ratio",
+        format!("{:.3}", wall(&hundred_cold) / wall(&reference_cold)),
+    );
+    summary.add(
+        "cold_build_100_ops_cpu_ratio",
+        format!("{:.3}", cpu(&hundred_cold) / cpu(&reference_cold)),
+    );
 
     let noop: Vec<Timing> = (0..REBUILD_RUNS)
         .map(|_| build(&crate_dir, &crate_target))
@@ -100,10 +127,6 @@ pub fn measure(root: &Path, scratch: &Path, summary: &mut Summary) -> Result<(),
     summary.add("spec_touch_rebuild_cpu_s", seconds(cpu(&touched)));
 
     // The crate with a 100-operation spec: build script run plus compiling the generated code.
-    let seed_text = std::fs::read_to_string(&spec).map_err(|e| e.to_string())?;
-    let seed: serde_json::Value = serde_json::from_str(&seed_text).map_err(|e| e.to_string())?;
-    let hundred =
-        serde_json::to_string_pretty(&synthetic::spec(&seed, 100)?).map_err(|e| e.to_string())?;
     let mut hundred_times = Vec::new();
     for _ in 0..SPEC_CHANGE_RUNS {
         write(&spec, &hundred)?;

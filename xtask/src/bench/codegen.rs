@@ -84,17 +84,44 @@ pub fn measure(
         for (phase, values) in &phases {
             summary.add(format!("{name}_{phase}_s"), seconds(median(values)));
         }
-        let generated = std::fs::read_to_string(out_dir.join("partners_v2.rs"))
+        let generated = generated_source(&out_dir)
             .map_err(|e| format!("the build script wrote no output for {label}: {e}"))?;
         // Lines describe formatted output; bytes compare formatted and unformatted alike.
-        summary.add(format!("{name}_lines"), generated.lines().count());
+        let lines = generated.lines().count();
+        summary.add(format!("{name}_lines"), lines);
         summary.add(format!("{name}_bytes"), generated.len());
+        if let Some(operations) = label
+            .strip_suffix("_ops")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            summary.add(
+                format!("{name}_lines_per_op"),
+                format!("{:.0}", lines as f64 / operations as f64),
+            );
+        }
     }
     summary.add(
         "codegen_scaling_1000_over_100",
         format!("{:.2}", medians["1000_ops"] / medians["100_ops"]),
     );
     Ok(())
+}
+
+/// Every file the build script wrote, concatenated in name order.
+fn generated_source(out_dir: &Path) -> Result<String, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(out_dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err("no .rs file".into());
+    }
+    files
+        .iter()
+        .map(|file| std::fs::read_to_string(file).map_err(|e| e.to_string()))
+        .collect()
 }
 
 /// The CPU seconds of each phase the script reports (`<prefix><phase> <wall> <cpu>`).
