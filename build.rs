@@ -1,5 +1,5 @@
 //! Generates the Partners V2 client from the vendored spec:
-//! read → normalize → types → model → emit → write.
+//! read → normalize → model → types (generate, parse, format) → emit → write.
 //!
 //! The pipeline's pieces live in `codegen/` so tests and tooling run the same code. Cargo reruns
 //! this script only when the spec or the pipeline changes, never on a no-change build.
@@ -40,7 +40,8 @@ fn run() -> Result<(), String> {
         .phase("model", || model::Api::read(&document))
         .map_err(|e| format!("{SPEC}#{e}"))?;
     let open_enums: Vec<&str> = api.enums.iter().map(|e| e.name.as_str()).collect();
-    let type_items = timings.phase("types", || types::generate(&document, &open_enums))?;
+    let type_tokens = timings.phase("types", || types::generate(&document, &open_enums))?;
+    let type_items = timings.phase("parse", || types::items(type_tokens, &document, &open_enums))?;
     let type_source = timings.phase("format", || {
         let file = syn::File {
             shebang: None,

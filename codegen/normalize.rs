@@ -169,68 +169,113 @@ pub type Visit<'v> = dyn FnMut(&mut Map<String, Value>, &str) -> PassResult + 'v
 /// with its JSON pointer, outer schemas before the schemas inside them (so a visit may rewrite
 /// what is then walked). Examples are not schemas and are skipped.
 pub fn for_each_schema(document: &mut Value, visit: &mut Visit<'_>) -> PassResult {
-    fn find_roots(node: &mut Value, pointer: &str, visit: &mut Visit<'_>) -> PassResult {
+    fn find_roots(node: &mut Value, pointer: &mut Pointer, visit: &mut Visit<'_>) -> PassResult {
         match node {
             Value::Object(map) => {
+                let in_components = pointer.0 == "/components";
                 for (key, child) in map.iter_mut() {
-                    let here = format!("{pointer}/{}", escape(key));
+                    if matches!(key.as_str(), "example" | "examples") || child.is_string() {
+                        continue;
+                    }
+                    let at = pointer.push(key);
                     match key.as_str() {
-                        "example" | "examples" => {}
-                        "schema" => walk_schema(child, &here, visit)?,
-                        "schemas" if pointer == "/components" => {
+                        "schema" => walk(child, pointer, visit)?,
+                        "schemas" if in_components => {
                             if let Value::Object(schemas) = child {
                                 for (name, schema) in schemas.iter_mut() {
-                                    walk_schema(
-                                        schema,
-                                        &format!("{here}/{}", escape(name)),
-                                        visit,
-                                    )?;
+                                    let at = pointer.push(name);
+                                    walk(schema, pointer, visit)?;
+                                    pointer.pop(at);
                                 }
                             }
                         }
-                        _ => find_roots(child, &here, visit)?,
+                        _ => find_roots(child, pointer, visit)?,
                     }
+                    pointer.pop(at);
                 }
                 Ok(())
             }
-            Value::Array(items) => items
-                .iter_mut()
-                .enumerate()
-                .try_for_each(|(i, child)| find_roots(child, &format!("{pointer}/{i}"), visit)),
+            Value::Array(items) => {
+                for (i, child) in items.iter_mut().enumerate() {
+                    let at = pointer.push_index(i);
+                    find_roots(child, pointer, visit)?;
+                    pointer.pop(at);
+                }
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
-    find_roots(document, "", visit)
+    find_roots(document, &mut Pointer(String::new()), visit)
 }
 
 /// Calls `visit` on `node` and every schema inside it, outer first.
-pub fn walk_schema(node: &mut Value, pointer: &str, visit: &mut Visit<'_>) -> PassResult {
+fn walk(node: &mut Value, pointer: &mut Pointer, visit: &mut Visit<'_>) -> PassResult {
     let Value::Object(schema) = node else {
         return Ok(());
     };
-    visit(schema, pointer)?;
+    visit(schema, &pointer.0)?;
     for (key, child) in schema.iter_mut() {
-        let here = format!("{pointer}/{}", escape(key));
         match key.as_str() {
-            "items" | "additionalProperties" | "not" => walk_schema(child, &here, visit)?,
-            "properties" | "patternProperties" => {
-                if let Value::Object(properties) = child {
-                    for (name, property) in properties.iter_mut() {
-                        walk_schema(property, &format!("{here}/{}", escape(name)), visit)?;
-                    }
-                }
+            "items" | "additionalProperties" | "not" => {
+                let at = pointer.push(key);
+                walk(child, pointer, visit)?;
+                pointer.pop(at);
             }
-            "allOf" | "anyOf" | "oneOf" => {
-                if let Value::Array(parts) = child {
-                    for (i, part) in parts.iter_mut().enumerate() {
-                        walk_schema(part, &format!("{here}/{i}"), visit)?;
+            "properties" | "patternProperties" | "allOf" | "anyOf" | "oneOf" => {
+                let at = pointer.push(key);
+                match child {
+                    Value::Object(properties) => {
+                        for (name, property) in properties.iter_mut() {
+                            let inner = pointer.push(name);
+                            walk(property, pointer, visit)?;
+                            pointer.pop(inner);
+                        }
                     }
+                    Value::Array(parts) => {
+                        for (i, part) in parts.iter_mut().enumerate() {
+                            let inner = pointer.push_index(i);
+                            walk(part, pointer, visit)?;
+                            pointer.pop(inner);
+                        }
+                    }
+                    _ => {}
                 }
+                pointer.pop(at);
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// A JSON pointer built segment by segment in one buffer, so walking a document of thousands of
+/// schemas does not allocate a string per node.
+struct Pointer(String);
+
+impl Pointer {
+    /// Appends `/segment` (escaped); returns the length to [`pop`](Self::pop) back to.
+    fn push(&mut self, segment: &str) -> usize {
+        let at = self.0.len();
+        self.0.push('/');
+        if segment.contains(['~', '/']) {
+            self.0.push_str(&escape(segment));
+        } else {
+            self.0.push_str(segment);
+        }
+        at
+    }
+
+    fn push_index(&mut self, index: usize) -> usize {
+        let at = self.0.len();
+        self.0.push('/');
+        self.0.push_str(&index.to_string());
+        at
+    }
+
+    fn pop(&mut self, at: usize) {
+        self.0.truncate(at);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

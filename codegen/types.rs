@@ -9,11 +9,12 @@
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 use serde_json::{Value, json};
 
-/// The types of every component schema except `open_enums`, as items of the `types` module.
+/// The types of every component schema except `open_enums`, as the generator's tokens; [`items`]
+/// reads them back.
 ///
 /// Per-type builders (`types::builder::*`) are not generated: bodies are built with struct
 /// literals and `..Default::default()`, and the builders were most of the generated code.
-pub fn generate(document: &Value, open_enums: &[&str]) -> Result<Vec<syn::Item>, String> {
+pub fn generate(document: &Value, open_enums: &[&str]) -> Result<proc_macro2::TokenStream, String> {
     let mut components_only = json!({
         "openapi": document["openapi"],
         "info": document["info"],
@@ -47,6 +48,15 @@ pub fn generate(document: &Value, open_enums: &[&str]) -> Result<Vec<syn::Item>,
             format!("the type generator panicked ({message}); add a check for the cause to `reject_what_the_generator_cannot_handle`")
         })?
         .map_err(|e| format!("the type generator refused the normalized components: {e}"))?;
+    Ok(tokens)
+}
+
+/// The items of the `types` module in the generator's tokens, checked to name every component.
+pub fn items(
+    tokens: proc_macro2::TokenStream,
+    document: &Value,
+    open_enums: &[&str],
+) -> Result<Vec<syn::Item>, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("the type generator emitted unparsable code: {e}"))?;
     let items = types_module(file)?;
