@@ -41,7 +41,9 @@ fn run() -> Result<(), String> {
         .map_err(|e| format!("{SPEC}#{e}"))?;
     let open_enums: Vec<&str> = api.enums.iter().map(|e| e.name.as_str()).collect();
     let type_tokens = timings.phase("types", || types::generate(&document, &open_enums))?;
-    let type_items = timings.phase("parse", || types::items(type_tokens, &document, &open_enums))?;
+    let type_items = timings.phase("parse", || {
+        types::items(type_tokens, &document, &open_enums)
+    })?;
     let type_source = timings.phase("format", || {
         let file = syn::File {
             shebang: None,

@@ -138,30 +138,30 @@ impl<'a> {builder}<'a> {{
         ),
     };
     let finish = if op.success_type.is_some() {
-        "json()"
+        "json"
     } else {
-        "empty()"
+        "empty"
     };
     doc(
         out,
         1,
         &format!(
-            "Sends the request and returns {decoded}.\n\nA required parameter left unset or an empty path parameter fails before anything is sent; see [`Error`](crate::Error) for every failure."
+            "Sends the request when awaited, for {decoded} (`.await` on the builder does the same).\n\nA required parameter left unset or an empty path parameter fails before anything is sent; see [`Error`](crate::Error) for every failure."
         ),
     );
     let _ = write!(
         out,
-        "    pub async fn send(self) -> crate::Result<{output}> {{
-        self.client.execute(self.request).await?.{finish}
+        "    pub fn send(self) -> crate::operations::Pending<'a, {output}> {{
+        crate::operations::Pending::new(self.client, self.request, crate::body::Received::{finish})
     }}
 }}
 
 impl<'a> std::future::IntoFuture for {builder}<'a> {{
     type Output = crate::Result<{output}>;
-    type IntoFuture = crate::operation::SendFuture<'a, {output}>;
+    type IntoFuture = crate::operations::Pending<'a, {output}>;
 
     fn into_future(self) -> Self::IntoFuture {{
-        Box::pin(self.send())
+        self.send()
     }}
 }}
 

@@ -6,6 +6,7 @@ mod auth;
 mod body;
 mod client;
 mod error;
+mod json_path;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod open_enum;
@@ -34,8 +35,9 @@ pub mod types {
 /// build time from `openapi/partners-v2.json`.
 pub mod operations {
     pub use crate::operation::{
-        BodyKind, Location, Operation, OperationInfo, ParameterInfo, SendFuture, Style,
+        BodyKind, Location, Operation, OperationInfo, ParameterInfo, Style,
     };
+    pub use crate::send::Pending;
     include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 }
 

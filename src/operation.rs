@@ -3,12 +3,7 @@
 //! it, and the mock hub routes by it, so neither needs code per operation.
 
 use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
-use std::pin::Pin;
-
-/// The future a request builder turns into when `.await`ed (its `IntoFuture`).
-pub type SendFuture<'a, T> = Pin<Box<dyn Future<Output = crate::Result<T>> + Send + 'a>>;
 
 /// One operation of the spec, as the generated table describes it.
 #[derive(Debug)]

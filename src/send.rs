@@ -11,8 +11,55 @@ use crate::retry::Failure;
 use crate::token::{Token, TokenFailure};
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, Response, StatusCode};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
+
+/// A request on its way: `.await` it for the operation's decoded success body (or the
+/// [`Error`]). What every request builder's `send()` returns and `.await` turns it into.
+///
+/// One type for every operation: the sending is the same code for all of them, and only the
+/// decoding at the end differs, so the generated client compiles one sender, not one per
+/// operation.
+#[must_use = "a request is sent only when awaited"]
+pub struct Pending<'a, T> {
+    sending: Pin<Box<dyn Future<Output = Result<Received>> + Send + 'a>>,
+    decode: fn(Received) -> Result<T>,
+}
+
+impl<'a, T> Pending<'a, T> {
+    /// The call of `request` on `client`, its success body decoded by `decode`.
+    pub(crate) fn new(
+        client: &'a Client,
+        request: Request,
+        decode: fn(Received) -> Result<T>,
+    ) -> Self {
+        Pending {
+            sending: Box::pin(client.execute(request)),
+            decode,
+        }
+    }
+}
+
+impl<T> Future for Pending<'_, T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Result<T>> {
+        let decode = self.decode;
+        self.sending
+            .as_mut()
+            .poll(context)
+            .map(|received| received.and_then(decode))
+    }
+}
+
+impl<T> std::fmt::Debug for Pending<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pending")
+    }
+}
 
 impl Client {
     /// Encodes `request`, sends it until it succeeds, fails for good, or the retry policy says
