@@ -204,10 +204,15 @@ fn setter(out: &mut String, index: usize, parameter: &Parameter) {
     if parameter.deprecated {
         out.push_str("    #[deprecated = \"the spec marks this parameter deprecated\"]\n");
     }
+    // Text goes in without a copy; any other value is serialized.
+    let store = match parameter.rust_type {
+        RustType::String => format!("self.request.set_text({index}, {conversion});"),
+        _ => format!("self.request.set({index}, &{conversion});"),
+    };
     let _ = write!(
         out,
         "    pub fn {setter}(mut self, value: {argument}) -> Self {{
-        self.request.set({index}, &{conversion});
+        {store}
         self
     }}
 

@@ -56,6 +56,11 @@ impl Request {
         }
     }
 
+    /// Sets the text parameter at `index` (no copy of the text).
+    pub(crate) fn set_text(&mut self, index: usize, value: String) {
+        self.values[index] = Some(Value::String(value));
+    }
+
     /// Sets the JSON request body.
     pub(crate) fn json_body<T: Serialize + ?Sized>(&mut self, value: &T) {
         match serde_json::to_vec(value) {
@@ -121,14 +126,20 @@ impl Request {
         }
 
         let mut url = base_url.clone();
-        let mut segments = Vec::new();
-        for segment in info.path.trim_start_matches('/').split('/') {
-            segments.push(self.fill_placeholders(segment).map_err(&refuse)?);
+        {
+            let mut path = url
+                .path_segments_mut()
+                .expect("a base URL with a host can have a path");
+            path.pop_if_empty();
+            for segment in info.path.trim_start_matches('/').split('/') {
+                // Literal segments, and a value filling a whole segment, go in as they are.
+                match self.whole_segment_value(segment) {
+                    Some(Value::String(text)) if !text.is_empty() => path.push(text),
+                    _ if !segment.contains('{') => path.push(segment),
+                    _ => path.push(&self.fill_placeholders(segment).map_err(&refuse)?),
+                };
+            }
         }
-        url.path_segments_mut()
-            .expect("a base URL with a host can have a path")
-            .pop_if_empty()
-            .extend(segments);
 
         let mut query = String::new();
         let mut headers = HeaderMap::with_capacity(3 + self.extra_headers.len());
@@ -176,6 +187,12 @@ impl Request {
             headers,
             body: self.body.clone(),
         })
+    }
+
+    /// The value of a `{placeholder}` that is the whole segment.
+    fn whole_segment_value(&self, segment: &str) -> Option<&Value> {
+        let name = segment.strip_prefix('{')?.strip_suffix('}')?;
+        self.values[self.info.parameter_index(name, Location::Path)?].as_ref()
     }
 
     /// One path segment of the template with its `{placeholders}` replaced by their values.

@@ -161,7 +161,8 @@ impl Call<'_> {
                 reason,
                 "retrying"
             );
-            tokio::time::sleep(wait).await;
+            // Boxed, as the other rare paths below: the call's future stays small to move.
+            Box::pin(tokio::time::sleep(wait)).await;
         }
     }
 
@@ -223,13 +224,13 @@ impl Call<'_> {
             if !progress.refreshed_after_401 {
                 progress.refreshed_after_401 = true;
                 tracing::debug!("the hub refused the access token; fetching a new one");
-                discard(response).await;
+                Box::pin(discard(response)).await;
                 return Attempt::WithNewToken;
             }
         }
         if status.is_informational() || status.is_redirection() {
             // Never followed: a redirect would carry the credentials wherever it points.
-            discard(response).await;
+            Box::pin(discard(response)).await;
             return Attempt::Done(Err(Error::UnexpectedStatus { status }));
         }
         if !status.is_success() {
@@ -237,7 +238,7 @@ impl Call<'_> {
             if let Some(wait) =
                 self.wait_before_retry(method, Failure::Status(status), asked, progress)
             {
-                discard(response).await;
+                Box::pin(discard(response)).await;
                 return Attempt::Again {
                     wait,
                     reason: format!("HTTP {status}"),
@@ -294,7 +295,7 @@ impl Call<'_> {
                 Ok(None)
             }
             RequestAuth::Token(source) => {
-                let token = source.token(&self.shared.http).await?;
+                let token = Box::pin(source.token(&self.shared.http)).await?;
                 request
                     .headers_mut()
                     .insert(AUTHORIZATION, token.header.clone());
