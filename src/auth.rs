@@ -24,7 +24,7 @@ pub(crate) enum Auth {
     },
 }
 
-/// What the request hooks add to each request.
+/// What each request carries to authenticate.
 #[derive(Clone)]
 pub(crate) enum RequestAuth {
     /// The same header on every request (API key or bearer token), computed once.
@@ -34,7 +34,7 @@ pub(crate) enum RequestAuth {
 }
 
 impl Auth {
-    /// What the hooks need to authenticate requests to `base_url`.
+    /// What requests to `base_url` carry to authenticate.
     pub(crate) fn for_requests(&self, base_url: &str) -> Result<RequestAuth, &'static str> {
         Ok(match self {
             Auth::ApiKey(key) => {
