@@ -29,18 +29,7 @@ fn the_rest_of_the_api_goes_through_sync_build_and_calls() {
     copy_crate(&scratch);
 
     // sync: the real tool, on the scratch copy's snapshots.
-    let sync = run(cargo()
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "xtask",
-            "--",
-            "spec",
-            "sync",
-            "--root",
-        ])
-        .arg(&scratch));
+    let sync = run(&mut xtask_spec("sync", &scratch));
     assert!(
         sync.status.success(),
         "sync failed:\n{}",
@@ -60,18 +49,7 @@ fn the_rest_of_the_api_goes_through_sync_build_and_calls() {
     assert_eq!(spec["paths"].as_object().unwrap().len(), 10);
     let webhooks: Vec<&String> = spec["webhooks"].as_object().unwrap().keys().collect();
     assert_eq!(webhooks.len(), 3, "{webhooks:?}");
-    let check = run(cargo()
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "xtask",
-            "--",
-            "spec",
-            "check",
-            "--root",
-        ])
-        .arg(&scratch));
+    let check = run(&mut xtask_spec("check", &scratch));
     assert!(
         check.status.success(),
         "the synced spec does not pass check:\n{}",
@@ -189,6 +167,24 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&path, &target).unwrap();
         }
     }
+}
+
+/// `cargo xtask spec <command> --root <scratch>`, this repository's tool on the scratch copy.
+fn xtask_spec(command: &str, scratch: &Path) -> Command {
+    let mut xtask = cargo();
+    xtask
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "spec",
+            command,
+            "--root",
+        ])
+        .arg(scratch);
+    xtask
 }
 
 fn cargo() -> Command {

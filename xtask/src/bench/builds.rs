@@ -29,15 +29,20 @@ const REFERENCE_SECTIONS: &[&str] = &["[package]", "[features]", "[dependencies]
 pub fn measure(root: &Path, scratch: &Path, summary: &mut Summary) -> Result<(), String> {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let lock = std::fs::read(root.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let crate_dir = fresh_dir(&scratch.join("crate"))?;
-    for file in CRATE_FILES {
-        copy(&root.join(file), &crate_dir.join(file))?;
-    }
-    write(
-        &crate_dir.join("Cargo.toml"),
-        standalone(&manifest, CRATE_SECTIONS, false),
-    )?;
-    write(&crate_dir.join("Cargo.lock"), &lock)?;
+    // A standalone copy of the crate, as its build reads it.
+    let crate_copy = |name: &str| -> Result<PathBuf, String> {
+        let dir = fresh_dir(&scratch.join(name))?;
+        for file in CRATE_FILES {
+            copy(&root.join(file), &dir.join(file))?;
+        }
+        write(
+            &dir.join("Cargo.toml"),
+            standalone(&manifest, CRATE_SECTIONS, false),
+        )?;
+        write(&dir.join("Cargo.lock"), &lock)?;
+        Ok(dir)
+    };
+    let crate_dir = crate_copy("crate")?;
     let reference_dir = fresh_dir(&scratch.join("reference"))?;
     write(
         &reference_dir.join("Cargo.toml"),
@@ -54,15 +59,7 @@ pub fn measure(root: &Path, scratch: &Path, summary: &mut Summary) -> Result<(),
     )?;
 
     // The crate again, with the 100-operation synthetic spec (the whole Partner API's size).
-    let hundred_dir = fresh_dir(&scratch.join("crate-100"))?;
-    for file in CRATE_FILES {
-        copy(&root.join(file), &hundred_dir.join(file))?;
-    }
-    write(
-        &hundred_dir.join("Cargo.toml"),
-        standalone(&manifest, CRATE_SECTIONS, false),
-    )?;
-    write(&hundred_dir.join("Cargo.lock"), &lock)?;
+    let hundred_dir = crate_copy("crate-100")?;
     let seed_text = std::fs::read_to_string(crate_dir.join(SPEC)).map_err(|e| e.to_string())?;
     let seed: serde_json::Value = serde_json::from_str(&seed_text).map_err(|e| e.to_string())?;
     let hundred =
