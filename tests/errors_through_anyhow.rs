@@ -53,11 +53,7 @@ async fn a_refused_login_prints_the_hubs_message() {
 
 #[tokio::test]
 async fn an_unreachable_token_endpoint_prints_the_cause_once() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::unused_port();
     let client = Client::builder()
         .credentials("user@partner.example", "pw")
         .base_url(format!("http://127.0.0.1:{port}"))
@@ -115,11 +111,7 @@ async fn a_timeout_prints_what_failed_then_the_cause_once() {
 
 #[tokio::test]
 async fn a_refused_connection_prints_what_failed_then_the_cause_once() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::unused_port();
     let (plain, alternate) = printed(&once(&format!("http://127.0.0.1:{port}"), |b| b)).await;
     assert_eq!(plain, "could not connect to the hub");
     assert_eq!(

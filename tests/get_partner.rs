@@ -280,12 +280,7 @@ async fn send_and_await_make_the_same_request() {
 
 #[tokio::test]
 async fn an_unreachable_hub_is_a_transport_error() {
-    // Bind then drop a listener: nothing listens on that loopback port any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::unused_port();
     let client = Client::builder()
         .api_key(API_KEY)
         .base_url(format!("http://127.0.0.1:{port}"))

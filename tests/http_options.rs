@@ -92,6 +92,16 @@ async fn redirecting_to(target: &str) -> MockServer {
     server
 }
 
+/// A server on 127.0.0.1 answering every request with the partner.
+async fn serving_the_partner() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(partner_json()))
+        .mount(&server)
+        .await;
+    server
+}
+
 /// The call ended with the 307 itself, and `elsewhere` received nothing.
 async fn assert_not_followed(
     result: Result<d360_partner::types::PartnerOut, Error>,
@@ -128,11 +138,7 @@ async fn with_the_user_agent_or_a_local_address_redirects_are_not_followed() {
 
 #[tokio::test]
 async fn the_user_agent_names_the_application_then_the_client() {
-    let hub = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(partner_json()))
-        .mount(&hub)
-        .await;
+    let hub = serving_the_partner().await;
     let client = Client::builder()
         .api_key(API_KEY)
         .base_url(hub.uri())
@@ -152,11 +158,7 @@ async fn the_user_agent_names_the_application_then_the_client() {
 
 #[tokio::test]
 async fn requests_go_through_the_proxy_which_cannot_redirect_them() {
-    let proxy = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(partner_json()))
-        .mount(&proxy)
-        .await;
+    let proxy = serving_the_partner().await;
     // The hub's name does not resolve: only the proxy can reach it.
     let client = Client::builder()
         .api_key(API_KEY)

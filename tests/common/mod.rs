@@ -84,6 +84,15 @@ pub async fn hub_answering<T: serde::Serialize>(operation: Operation<T>, value: 
     hub
 }
 
+/// A loopback port nothing listens on: a listener bound to a free port, then dropped.
+pub fn unused_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// A hub error body.
 pub fn error_json(status: u16, message: &str, trace_id: &str, details: Option<Value>) -> Value {
     let mut meta = json!({"developer_message": message, "http_code": status, "success": false, "360dialog_trace_id": trace_id});
