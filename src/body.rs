@@ -10,6 +10,10 @@ use serde::de::DeserializeOwned;
 /// would hurt a process.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
+/// Decodes a success body as an operation's type and drops it: whether the body is what the
+/// spec says, for callers that keep the body as JSON.
+pub(crate) type Check = fn(StatusCode, &[u8]) -> Result<()>;
+
 /// Why a body could not be read.
 pub(crate) enum ReadFailure {
     /// The connection failed or timed out while the body was arriving.
@@ -28,6 +32,17 @@ impl Received {
     /// The body decoded as the operation's success type.
     pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T> {
         decode(self.status, &self.body)
+    }
+
+    /// The body decoded as `T`, an empty one as JSON `null`, so that `()`, `Option<_>` and
+    /// `serde_json::Value` take a success without a body (raw requests, whose answer the spec
+    /// does not describe).
+    pub(crate) fn json_or_null<T: DeserializeOwned>(self) -> Result<T> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            decode(self.status, b"null")
+        } else {
+            decode(self.status, &self.body)
+        }
     }
 
     /// For operations whose success response has no body: whatever came is ignored.

@@ -256,9 +256,10 @@ impl ClientBuilder {
     /// How many times a failed request is sent again (default 3; `0` turns retries off).
     ///
     /// Retried: connection failures, timeouts, 408, 429, 502, 503 and 504, waiting as
-    /// `Retry-After` asks or with exponential backoff and jitter. GET is retried on all of them;
-    /// PATCH and POST only when the connection failed (the request never reached the hub),
-    /// unless [`retry_non_idempotent`](Self::retry_non_idempotent) is set.
+    /// `Retry-After` asks or with exponential backoff and jitter. GET, PUT and DELETE are retried
+    /// on all of them; PATCH and POST only when the hub provably did not process the request
+    /// (the connection failed, or it answered 429), unless
+    /// [`retry_non_idempotent`](Self::retry_non_idempotent) is set.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.retry.max_retries = retries;
         self
@@ -279,8 +280,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Also retry PATCH and POST after a timeout or a retryable status (default `false`): only
-    /// safe when sending the same update twice does no harm.
+    /// Also retry PATCH and POST after a timeout, a broken-off response, 408, 502, 503 or 504
+    /// (default `false`): only safe when sending the same update twice does no harm. (A 429 and
+    /// a failed connection are retried for every method anyway.)
     pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
         self.retry.retry_non_idempotent = retry;
         self

@@ -1,21 +1,26 @@
-//! A request as a builder assembles it, and its encoding into method, URL, headers and body as
-//! the operation table says: path parameters percent-encoded into their segment, query
-//! parameters by their `style` and `explode`, the body as JSON. One encoder serves every
-//! operation; the generated builders only hand it values.
+//! A request as a builder assembles it, and its encoding into method, URL, headers and body: for
+//! an operation of the table, path parameters percent-encoded into their segment and query
+//! parameters by their `style` and `explode`; for a raw request ([`Client::request`]), its path
+//! template checked and filled the same way. One encoder serves every operation and every raw
+//! request; the generated builders only hand it values.
+//!
+//! [`Client::request`]: crate::Client::request
 
 use crate::error::{Error, Result};
 use crate::operation::{BodyKind, Location, OperationInfo, Style};
 use bytes::Bytes;
+use reqwest::Method;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt;
 
 /// The values a request builder was given, not yet encoded.
 #[derive(Clone)]
 pub(crate) struct Request {
-    pub(crate) info: &'static OperationInfo,
-    /// One slot per parameter of `info`, in its order.
+    target: Target,
+    /// One slot per parameter of the operation, in its order (none for a raw request).
     values: Vec<Option<Value>>,
     body: Option<Bytes>,
     /// Headers beyond the spec's parameters (the contract tests' `Prefer`).
@@ -24,24 +29,86 @@ pub(crate) struct Request {
     problem: Option<String>,
 }
 
+/// What a request addresses.
+#[derive(Clone, Debug)]
+enum Target {
+    /// An operation of the generated table.
+    Operation(&'static OperationInfo),
+    /// A method and path the table does not have (boxed: the operation case is the hot one).
+    Raw(Box<RawTarget>),
+}
+
+/// A raw request's method, path template and the values for it, as given.
+#[derive(Clone, Debug)]
+struct RawTarget {
+    method: Method,
+    path: String,
+    path_values: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+}
+
 /// A request encoded and checked, ready to be sent (and sent again on a retry). It holds no
 /// credential: those go on each attempt's copy.
 #[derive(Debug)]
 pub(crate) struct Prepared {
-    pub(crate) info: &'static OperationInfo,
+    pub(crate) method: Method,
     pub(crate) url: reqwest::Url,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Bytes>,
 }
 
+/// What a raw request's tracing span and errors call it.
+pub(crate) const RAW_REQUEST: &str = "request";
+
 impl Request {
     pub(crate) fn new(info: &'static OperationInfo) -> Request {
         Request {
-            info,
+            target: Target::Operation(info),
             values: vec![None; info.parameters.len()],
             body: None,
             extra_headers: Vec::new(),
             problem: None,
+        }
+    }
+
+    /// A request for `method` and the path template `path` (`/api/v2/x/{id}`), which
+    /// [`prepare`](Self::prepare) checks.
+    pub(crate) fn raw(method: Method, path: String) -> Request {
+        Request {
+            target: Target::Raw(Box::new(RawTarget {
+                method,
+                path,
+                path_values: Vec::new(),
+                query: Vec::new(),
+            })),
+            values: Vec::new(),
+            body: None,
+            extra_headers: Vec::new(),
+            problem: None,
+        }
+    }
+
+    /// The HTTP method.
+    pub(crate) fn method(&self) -> &Method {
+        match &self.target {
+            Target::Operation(info) => &info.method,
+            Target::Raw(raw) => &raw.method,
+        }
+    }
+
+    /// The operation's id, or [`RAW_REQUEST`].
+    pub(crate) fn name(&self) -> &'static str {
+        match &self.target {
+            Target::Operation(info) => info.id,
+            Target::Raw(_) => RAW_REQUEST,
+        }
+    }
+
+    /// The operation this request calls; `None` for a raw request.
+    pub(crate) fn operation(&self) -> Option<&'static OperationInfo> {
+        match &self.target {
+            Target::Operation(info) => Some(info),
+            Target::Raw(_) => None,
         }
     }
 
@@ -50,16 +117,23 @@ impl Request {
     pub(crate) fn set<T: Serialize + ?Sized>(&mut self, index: usize, value: &T) {
         match serde_json::to_value(value) {
             Ok(value) => self.values[index] = Some(value),
-            Err(e) => self.fail(format!(
-                "parameter `{}`: {e}",
-                self.info.parameters[index].name
-            )),
+            Err(e) => {
+                let name = self
+                    .operation()
+                    .map_or("", |info| info.parameters[index].name);
+                self.fail(format!("parameter `{name}`: {e}"))
+            }
         }
     }
 
     /// Sets the text parameter at `index` (no copy of the text).
     pub(crate) fn set_text(&mut self, index: usize, value: String) {
         self.values[index] = Some(Value::String(value));
+    }
+
+    /// The value of the parameter at `index`, if set.
+    pub(crate) fn value(&self, index: usize) -> Option<&Value> {
+        self.values.get(index).and_then(Option::as_ref)
     }
 
     /// Sets the JSON request body.
@@ -71,16 +145,35 @@ impl Request {
     }
 
     /// Sets a parameter by its name on the wire (for calls made from data, not a builder).
-    #[cfg(feature = "mock")]
     pub(crate) fn set_named(&mut self, name: &str, value: Value) -> Result<()> {
+        let Target::Operation(info) = self.target else {
+            unreachable!("raw requests take path and query values by their own setters")
+        };
         let index = [Location::Path, Location::Query, Location::Header]
             .into_iter()
-            .find_map(|location| self.info.parameter_index(name, location))
+            .find_map(|location| info.parameter_index(name, location))
             .ok_or_else(|| {
-                Error::InvalidRequest(format!("{}: there is no parameter `{name}`", self.info.id))
+                Error::InvalidRequest(format!("{}: there is no parameter `{name}`", info.id))
             })?;
         self.values[index] = Some(value);
         Ok(())
+    }
+
+    /// Sets the value of a raw request's `{name}` placeholder (the last one set wins).
+    pub(crate) fn raw_path_value(&mut self, name: String, value: String) {
+        if let Target::Raw(raw) = &mut self.target {
+            match raw.path_values.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = value,
+                None => raw.path_values.push((name, value)),
+            }
+        }
+    }
+
+    /// Adds a `name=value` pair to a raw request's query string.
+    pub(crate) fn raw_query(&mut self, name: String, value: String) {
+        if let Target::Raw(raw) = &mut self.target {
+            raw.query.push((name, value));
+        }
     }
 
     /// Adds a header the spec does not describe (for calls made from data).
@@ -94,26 +187,86 @@ impl Request {
         Ok(())
     }
 
-    fn fail(&mut self, problem: String) {
+    pub(crate) fn fail(&mut self, problem: String) {
         self.problem.get_or_insert(problem);
     }
 
+    /// An [`Error::InvalidRequest`] naming this request: `get_partner: why` or
+    /// `POST /api/v2/x/{id}: why`.
+    fn refuse(&self, why: impl fmt::Display) -> Error {
+        Error::InvalidRequest(match &self.target {
+            Target::Operation(info) => format!("{}: {why}", info.id),
+            Target::Raw(raw) => format!("{} {}: {why}", raw.method, raw.path.escape_debug()),
+        })
+    }
+
     /// Encodes the request against `base_url`, refusing, before anything is sent, a value that
-    /// could not be serialized, a required parameter or body left unset, and an empty path
-    /// parameter (which would address another resource: `/partners/` instead of
-    /// `/partners/{id}`).
+    /// could not be serialized, a required parameter or body left unset, a path parameter that
+    /// is empty, `.` or `..` (each would address another resource: `/partners/` instead of
+    /// `/partners/{id}`), and for a raw request a path that is not one on the base URL (see
+    /// [`check_raw`]).
     ///
     /// It borrows the request, so a retry can encode it again instead of every call keeping a
     /// copy of what it sent.
     pub(crate) fn prepare(&self, base_url: &reqwest::Url) -> Result<Prepared> {
-        let info = self.info;
-        let refuse = |why: String| Error::InvalidRequest(format!("{}: {why}", info.id));
         if let Some(problem) = &self.problem {
-            return Err(refuse(problem.clone()));
+            return Err(self.refuse(problem));
         }
+        let mut url = base_url.clone();
+        let mut headers = HeaderMap::with_capacity(3 + self.extra_headers.len());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let method = match &self.target {
+            Target::Operation(info) => {
+                self.check_required(info)?;
+                push_path(&mut url, info.path, |name| self.path_value(info, name))
+                    .map_err(|why| self.refuse(why))?;
+                self.encode_parameters(info, &mut url, &mut headers)?;
+                info.method.clone()
+            }
+            Target::Raw(raw) => {
+                check_raw(raw).map_err(|why| self.refuse(why))?;
+                push_path(&mut url, &raw.path, |name| {
+                    raw.path_values
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, v)| Cow::Borrowed(v.as_str()))
+                })
+                .map_err(|why| self.refuse(why))?;
+                let mut query = String::new();
+                for (name, value) in &raw.query {
+                    append_query(
+                        &mut query,
+                        name,
+                        &Value::from(value.as_str()),
+                        Style::Form,
+                        true,
+                    );
+                }
+                if !query.is_empty() {
+                    url.set_query(Some(&query));
+                }
+                raw.method.clone()
+            }
+        };
+        if self.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        for (name, value) in &self.extra_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        Ok(Prepared {
+            method,
+            url,
+            headers,
+            body: self.body.clone(),
+        })
+    }
+
+    /// Every required parameter, and a required body, is set.
+    fn check_required(&self, info: &OperationInfo) -> Result<()> {
         for (parameter, value) in info.parameters.iter().zip(&self.values) {
             if parameter.required && value.as_ref().is_none_or(Value::is_null) {
-                return Err(refuse(format!(
+                return Err(self.refuse(format_args!(
                     "the required {} parameter `{}` is not set",
                     location_name(parameter.location),
                     parameter.name
@@ -121,30 +274,28 @@ impl Request {
             }
         }
         if info.body == BodyKind::Required && self.body.is_none() {
-            return Err(refuse(
-                "the required request body is not set (call `.body(..)`)".into(),
-            ));
+            return Err(self.refuse("the required request body is not set (call `.body(..)`)"));
         }
+        Ok(())
+    }
 
-        let mut url = base_url.clone();
-        {
-            let mut path = url
-                .path_segments_mut()
-                .expect("a base URL with a host can have a path");
-            path.pop_if_empty();
-            for segment in info.path.trim_start_matches('/').split('/') {
-                // Literal segments, and a value filling a whole segment, go in as they are.
-                match self.whole_segment_value(segment) {
-                    Some(Value::String(text)) if !text.is_empty() => path.push(text),
-                    _ if !segment.contains('{') => path.push(segment),
-                    _ => path.push(&self.fill_placeholders(segment).map_err(&refuse)?),
-                };
-            }
-        }
+    /// The text of the path parameter `name` (a string without a copy).
+    fn path_value(&self, info: &OperationInfo, name: &str) -> Option<Cow<'_, str>> {
+        let value = self.values[info.parameter_index(name, Location::Path)?].as_ref()?;
+        Some(match value {
+            Value::String(text) => Cow::Borrowed(text.as_str()),
+            other => Cow::Owned(joined(other, Style::Form, ",")),
+        })
+    }
 
+    /// The query and header parameters, as their style says.
+    fn encode_parameters(
+        &self,
+        info: &OperationInfo,
+        url: &mut reqwest::Url,
+        headers: &mut HeaderMap,
+    ) -> Result<()> {
         let mut query = String::new();
-        let mut headers = HeaderMap::with_capacity(3 + self.extra_headers.len());
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for (parameter, value) in info.parameters.iter().zip(&self.values) {
             let Some(value) = value.as_ref().filter(|v| !v.is_null()) else {
                 continue;
@@ -161,13 +312,13 @@ impl Request {
                 Location::Header => {
                     let text = joined(value, parameter.style, ",");
                     let header_value = HeaderValue::from_str(&text).map_err(|_| {
-                        refuse(format!(
+                        self.refuse(format_args!(
                             "header parameter `{}` holds characters not allowed in a header",
                             parameter.name
                         ))
                     })?;
                     let name = HeaderName::from_bytes(parameter.name.as_bytes()).map_err(|_| {
-                        refuse(format!("`{}` is not a header name", parameter.name))
+                        self.refuse(format_args!("`{}` is not a header name", parameter.name))
                     })?;
                     headers.insert(name, header_value);
                 }
@@ -176,68 +327,183 @@ impl Request {
         if !query.is_empty() {
             url.set_query(Some(&query));
         }
-        if self.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        }
-        for (name, value) in &self.extra_headers {
-            headers.insert(name.clone(), value.clone());
-        }
-        Ok(Prepared {
-            info,
-            url,
-            headers,
-            body: self.body.clone(),
-        })
+        Ok(())
     }
+}
 
-    /// The value of a `{placeholder}` that is the whole segment.
-    fn whole_segment_value(&self, segment: &str) -> Option<&Value> {
-        let name = segment.strip_prefix('{')?.strip_suffix('}')?;
-        self.values[self.info.parameter_index(name, Location::Path)?].as_ref()
-    }
-
-    /// One path segment of the template with its `{placeholders}` replaced by their values.
-    fn fill_placeholders(&self, segment: &str) -> Result<String, String> {
-        let mut filled = String::new();
+/// Appends the path `template` to `url`, each `{name}` replaced by `value(name)` and
+/// percent-encoded into its segment. A value that is unset, empty, `.` or `..` is refused: the
+/// request would go to another path (and the URL library drops `.` and `..` segments).
+fn push_path<'v>(
+    url: &mut reqwest::Url,
+    template: &str,
+    value: impl Fn(&str) -> Option<Cow<'v, str>>,
+) -> Result<(), String> {
+    let mut path = url
+        .path_segments_mut()
+        .expect("a base URL with a host can have a path");
+    path.pop_if_empty();
+    for segment in template.trim_start_matches('/').split('/') {
+        if !segment.contains('{') {
+            path.push(segment);
+            continue;
+        }
+        let mut filled = Cow::Borrowed("");
         let mut rest = segment;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}') else {
                 break;
             };
-            filled.push_str(&rest[..open]);
             let name = &rest[open + 1..open + close];
-            let value = self
-                .info
-                .parameter_index(name, Location::Path)
-                .and_then(|index| self.values[index].as_ref())
-                .map(|value| joined(value, Style::Form, ","))
-                .unwrap_or_default();
-            if value.is_empty() {
+            let text =
+                value(name).ok_or_else(|| format!("the path parameter `{name}` is not set"))?;
+            if text.is_empty() {
                 return Err(format!(
                     "the path parameter `{name}` is empty, which would send the request to another path"
                 ));
             }
-            filled.push_str(&value);
+            // A value filling the whole segment goes in as it is, without a copy.
+            filled = if filled.is_empty() && open == 0 && close + 1 == rest.len() {
+                text
+            } else {
+                Cow::Owned(format!("{filled}{}{text}", &rest[..open]))
+            };
             rest = &rest[open + close + 1..];
         }
-        filled.push_str(rest);
-        Ok(filled)
+        if !rest.is_empty() {
+            filled = Cow::Owned(format!("{filled}{rest}"));
+        }
+        if matches!(&*filled, "." | "..") {
+            let what = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) if !name.contains(['{', '}']) => {
+                    format!("the path parameter `{name}` is")
+                }
+                _ => format!("the path segment `{segment}` would be"),
+            };
+            return Err(format!(
+                "{what} `{filled}`, which would send the request to another path"
+            ));
+        }
+        path.push(&filled);
     }
+    Ok(())
+}
+
+/// Characters a literal segment of a raw path may hold as written (RFC 3986 `pchar` without
+/// `%`): anything else, a value above all, belongs in a `{placeholder}`, which is encoded.
+fn is_path_character(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c)
+}
+
+/// A raw request's path is one on the base URL, its placeholders are all set, and nothing in
+/// it could smuggle a header, another host or another path.
+fn check_raw(raw: &RawTarget) -> Result<(), String> {
+    let control = |text: &str| text.chars().find(|c| c.is_control());
+    if let Some(c) = control(&raw.path) {
+        return Err(format!("the path contains the control character {c:?}"));
+    }
+    for (name, value) in &raw.path_values {
+        if let Some(c) = control(name).or_else(|| control(value)) {
+            return Err(format!(
+                "the path parameter `{}` contains the control character {c:?}",
+                name.escape_debug()
+            ));
+        }
+    }
+    for (name, value) in &raw.query {
+        if let Some(c) = control(name).or_else(|| control(value)) {
+            return Err(format!(
+                "the query parameter `{}` contains the control character {c:?}",
+                name.escape_debug()
+            ));
+        }
+    }
+    let path = raw.path.as_str();
+    if path.starts_with("//") {
+        return Err(
+            "the path is scheme-relative (`//host/..`): only paths on the client's base URL can be requested, so credentials never leave its host".into(),
+        );
+    }
+    if !path.starts_with('/') {
+        if path.contains("://") || reqwest::Url::parse(path).is_ok() {
+            return Err(
+                "the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host".into(),
+            );
+        }
+        return Err("the path must start with `/`".into());
+    }
+    if let Some(c) = path.chars().find(|c| matches!(c, '?' | '#')) {
+        return Err(format!(
+            "the path holds `{c}`; give query parameters with `.query(name, value)`"
+        ));
+    }
+    let mut placeholders = Vec::new();
+    for segment in path[1..].split('/') {
+        if matches!(segment, "." | "..") {
+            return Err(format!(
+                "the path has a `{segment}` segment, which would address another path"
+            ));
+        }
+        let mut rest = segment;
+        while !rest.is_empty() {
+            let literal_end = rest.find(['{', '}']).unwrap_or(rest.len());
+            if let Some(c) = rest[..literal_end].chars().find(|&c| !is_path_character(c)) {
+                return Err(format!(
+                    "the path holds {c:?}, which a path cannot hold as written; put values in a `{{placeholder}}` and set it with `.path_param(..)`, which encodes it"
+                ));
+            }
+            rest = &rest[literal_end..];
+            if rest.starts_with('}') {
+                return Err("the path has a `}` without its `{`".into());
+            }
+            if let Some(after) = rest.strip_prefix('{') {
+                let close = after
+                    .find('}')
+                    .filter(|&close| !after[..close].contains('{'))
+                    .ok_or("the path has a `{` without its `}`")?;
+                let name = &after[..close];
+                if name.is_empty() {
+                    return Err("the path has an empty placeholder `{}`".into());
+                }
+                placeholders.push(name);
+                rest = &after[close + 1..];
+            }
+        }
+    }
+    if let Some((name, _)) = raw
+        .path_values
+        .iter()
+        .find(|(name, _)| !placeholders.contains(&name.as_str()))
+    {
+        return Err(format!(
+            "`.path_param(\"{}\", ..)` names no `{{{}}}` in the path",
+            name.escape_debug(),
+            name.escape_debug()
+        ));
+    }
+    Ok(())
 }
 
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let set: Vec<(&str, &Value)> = self
-            .info
-            .parameters
-            .iter()
-            .zip(&self.values)
-            .filter_map(|(p, v)| Some((p.name, v.as_ref()?)))
-            .collect();
-        f.debug_struct("Request")
-            .field("operation", &self.info.id)
-            .field("parameters", &set)
-            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+        let mut out = f.debug_struct("Request");
+        match &self.target {
+            Target::Operation(info) => {
+                let set: Vec<(&str, &Value)> = info
+                    .parameters
+                    .iter()
+                    .zip(&self.values)
+                    .filter_map(|(p, v)| Some((p.name, v.as_ref()?)))
+                    .collect();
+                out.field("operation", &info.id).field("parameters", &set)
+            }
+            Target::Raw(raw) => out
+                .field("method", &raw.method)
+                .field("path", &raw.path)
+                .field("path_parameters", &raw.path_values)
+                .field("query", &raw.query),
+        };
+        out.field("body_bytes", &self.body.as_ref().map(Bytes::len))
             .finish_non_exhaustive()
     }
 }

@@ -1,8 +1,11 @@
 //! When a failed request is sent again, and how long to wait first.
 //!
 //! The hub rate-limits (429, with `Retry-After`) and has transient 5xx and network failures like
-//! any service. Idempotent requests are retried on those; a PATCH or POST only when it provably
-//! never reached the server (the connection failed), since a repeated update may apply twice.
+//! any service. What is transient (worth another try) is one question, whether this request may
+//! be sent again another: a 429 means the hub refused the request without processing it (RFC
+//! 6585), so every method is retried on it, like a connection that never opened; on the other
+//! transient failures idempotent requests are retried, a PATCH or POST not, since a repeated
+//! update may apply twice.
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -90,7 +93,8 @@ impl RetryPolicy {
 
     fn may_retry(&self, method: &Method, failure: Failure) -> bool {
         let transient = match failure {
-            Failure::Connect => return true,
+            // The hub never saw the request, or refused it unprocessed: safe for any method.
+            Failure::Connect | Failure::Status(StatusCode::TOO_MANY_REQUESTS) => return true,
             Failure::AfterSend => true,
             Failure::Status(status) => crate::error::is_retryable_status(status),
         };
@@ -157,23 +161,39 @@ mod tests {
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 
+    /// The retry table: which failures are retried for which methods, by default.
     #[test]
-    fn get_is_retried_on_transient_statuses_and_patch_only_on_connect_errors() {
+    fn the_retry_table_by_failure_and_method() {
         let policy = RetryPolicy::default();
-        let wait =
-            |method: &Method, failure| policy.next_wait(method, failure, None, 0, Duration::ZERO);
-        for status in [408, 429, 502, 503, 504] {
-            let failure = Failure::Status(StatusCode::from_u16(status).unwrap());
-            assert!(wait(&Method::GET, failure).is_some(), "GET {status}");
-            assert!(wait(&Method::PATCH, failure).is_none(), "PATCH {status}");
+        let status = |code| Failure::Status(StatusCode::from_u16(code).unwrap());
+        // (failure, GET/PUT/DELETE retried, PATCH/POST retried)
+        let table = [
+            (Failure::Connect, true, true),
+            (status(429), true, true),
+            (Failure::AfterSend, true, false),
+            (status(408), true, false),
+            (status(502), true, false),
+            (status(503), true, false),
+            (status(504), true, false),
+            (status(400), false, false),
+            (status(401), false, false),
+            (status(404), false, false),
+            (status(409), false, false),
+            (status(500), false, false),
+        ];
+        for (failure, idempotent, other) in table {
+            for (methods, expected) in [
+                ([Method::GET, Method::PUT, Method::DELETE], idempotent),
+                ([Method::PATCH, Method::POST, Method::POST], other),
+            ] {
+                for method in methods {
+                    let retried = policy
+                        .next_wait(&method, failure, None, 0, Duration::ZERO)
+                        .is_some();
+                    assert_eq!(retried, expected, "{method} {failure:?}");
+                }
+            }
         }
-        for status in [400, 401, 404, 500] {
-            let failure = Failure::Status(StatusCode::from_u16(status).unwrap());
-            assert!(wait(&Method::GET, failure).is_none(), "GET {status}");
-        }
-        assert!(wait(&Method::PATCH, Failure::Connect).is_some());
-        assert!(wait(&Method::POST, Failure::AfterSend).is_none());
-        assert!(wait(&Method::GET, Failure::AfterSend).is_some());
 
         let opted_in = RetryPolicy {
             retry_non_idempotent: true,

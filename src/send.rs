@@ -69,8 +69,8 @@ impl Client {
         // Operation, method, path and outcome only: no headers (credentials), no bodies.
         let span = tracing::debug_span!(
             "d360_partner.request",
-            operation = first.info.id,
-            method = %first.info.method,
+            operation = request.name(),
+            method = %request.method(),
             path = first.url.path(),
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
@@ -156,7 +156,7 @@ impl Call<'_> {
             };
             progress.retries += 1;
             tracing::info!(
-                operation = self.request.info.id,
+                operation = self.request.name(),
                 wait_ms = wait.as_millis() as u64,
                 reason,
                 "retrying"
@@ -168,7 +168,7 @@ impl Call<'_> {
 
     /// The `reqwest::Request` of one attempt, made of `prepared`'s parts.
     fn http_request(&self, prepared: Prepared) -> reqwest::Request {
-        let mut request = reqwest::Request::new(prepared.info.method.clone(), prepared.url);
+        let mut request = reqwest::Request::new(prepared.method, prepared.url);
         *request.headers_mut() = prepared.headers;
         if let Some(body) = prepared.body {
             *request.body_mut() = Some(body.into());
@@ -188,7 +188,7 @@ impl Call<'_> {
     }
 
     async fn attempt(&self, prepared: Prepared, progress: &mut Progress) -> Attempt {
-        let method = &self.request.info.method;
+        let method = self.request.method();
         let mut request = self.http_request(prepared);
         let token = match self.authenticate(&mut request).await {
             Ok(token) => token,
@@ -275,7 +275,7 @@ impl Call<'_> {
         progress: &Progress,
     ) -> Attempt {
         let failure = classify(&error);
-        match self.wait_before_retry(&self.request.info.method, failure, None, progress) {
+        match self.wait_before_retry(self.request.method(), failure, None, progress) {
             Some(wait) => Attempt::Again {
                 wait,
                 reason: TransportError::new(error).to_string(),

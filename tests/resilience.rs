@@ -152,6 +152,23 @@ async fn a_patch_is_not_repeated_after_a_503_unless_the_user_opts_in() {
 }
 
 #[tokio::test]
+async fn a_patch_answered_429_is_sent_again_after_retry_after() {
+    // 429: the hub refused the request unprocessed (RFC 6585), so repeating an update is safe.
+    let hub = partner_hub().await;
+    hub.push_fault(MockFault::status(429).retry_after(1));
+    let started = Instant::now();
+    let partner = patch(&hub.client()).await.unwrap();
+    assert_eq!(partner.id.as_deref(), Some(PARTNER_ID));
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "the client waited as Retry-After asked: {:?}",
+        started.elapsed()
+    );
+    let methods: Vec<String> = hub.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["PATCH", "PATCH"]);
+}
+
+#[tokio::test]
 async fn a_connection_reset_is_retried_for_get() {
     let server = FaultyServer::start(vec![Answer::Reset, Answer::json(200, &partner_json())]).await;
     let partner = get(&client(&server.uri(), |b| b), PARTNER_ID)

@@ -1,0 +1,348 @@
+//! Raw requests (`client.request(method, path)`), for the calls the vendored spec lacks: the
+//! request on the wire, the decoded answer, every guard refusing before anything is sent, every
+//! credential mode, and the rules generated operations follow (retries by method, the size
+//! limit, the hub's errors).
+
+mod common;
+
+use d360_partner::mock::{MockError, MockFault, MockHub};
+use d360_partner::{Client, Error, Method};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const API_KEYS: &str = "/api/v2/partners/{partner_id}/channels/{channel_id}/api_keys";
+
+/// A server answering every request with `status` and `body`.
+async fn answering(status: u16, body: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_string(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_channel_api_key_is_created_as_a_generated_operation_would_send_it() {
+    let server = answering(
+        200,
+        r#"{"api_key": "channel-key-1", "address": "https://waba-v2.360dialog.io"}"#,
+    )
+    .await;
+    let client = common::client(&server);
+    let key: Value = client
+        .request(Method::POST, API_KEYS)
+        .path_param("partner_id", "pa 1")
+        .path_param("channel_id", "ch/1")
+        .json(&json!({"name": "onboarding"}))
+        .query("limit", 10)
+        .query("tag", "a&b")
+        .query("tag", "c")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(key["api_key"], "channel-key-1");
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(
+        request.url.path(),
+        "/api/v2/partners/pa%201/channels/ch%2F1/api_keys",
+        "path values are percent-encoded into their segment, as generated operations do"
+    );
+    assert_eq!(request.url.query(), Some("limit=10&tag=a%26b&tag=c"));
+    assert_eq!(request.headers["x-api-key"], common::API_KEY);
+    assert_eq!(request.headers["accept"], "application/json");
+    assert_eq!(request.headers["content-type"], "application/json");
+    assert_eq!(request.body, br#"{"name":"onboarding"}"#);
+}
+
+#[tokio::test]
+async fn any_deserializable_type_and_empty_bodies_decode() {
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Balance {
+        balance: f64,
+    }
+    let server = answering(200, r#"{"balance": 12.5, "currency": "USD"}"#).await;
+    let client = common::client(&server);
+    let balance: Balance = client
+        .request(Method::GET, "/api/v2/partners/p/balance")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(balance, Balance { balance: 12.5 });
+    // A body you do not need.
+    client
+        .request(Method::GET, "/api/v2/partners/p/balance")
+        .send::<serde::de::IgnoredAny>()
+        .await
+        .unwrap();
+
+    let empty = answering(204, "").await;
+    let client = common::client(&empty);
+    let request = || client.request(Method::DELETE, "/api/v2/partners/p/thing");
+    request().send::<()>().await.unwrap();
+    assert_eq!(request().send::<Option<Value>>().await.unwrap(), None);
+    assert_eq!(request().send::<Value>().await.unwrap(), Value::Null);
+    // A body that is not the type asked for is a decode error with the path.
+    let error = common::client(&server)
+        .request(Method::GET, "/api/v2/partners/p/balance")
+        .send::<Vec<String>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Decode(_)), "{error}");
+}
+
+#[tokio::test]
+async fn every_guard_refuses_before_anything_is_sent_naming_the_cause() {
+    let server = answering(200, "{}").await;
+    let client = common::client(&server);
+    let cases: Vec<(d360_partner::RawRequest<'_>, &str)> = vec![
+        (
+            client.request(Method::GET, "https://evil.example/api/v2/partners"),
+            "GET https://evil.example/api/v2/partners: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
+        ),
+        (
+            client.request(Method::GET, "//evil.example/api/v2/partners"),
+            "GET //evil.example/api/v2/partners: the path is scheme-relative (`//host/..`): only paths on the client's base URL can be requested, so credentials never leave its host",
+        ),
+        (
+            client.request(Method::GET, "mailto:someone@evil.example"),
+            "GET mailto:someone@evil.example: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
+        ),
+        (
+            client.request(Method::GET, "api/v2/partners"),
+            "GET api/v2/partners: the path must start with `/`",
+        ),
+        (
+            client.request(Method::GET, "/api/v2/partners/../tokens"),
+            "GET /api/v2/partners/../tokens: the path has a `..` segment, which would address another path",
+        ),
+        (
+            client.request(Method::GET, "/api/v2/./partners"),
+            "GET /api/v2/./partners: the path has a `.` segment, which would address another path",
+        ),
+        (
+            client.request(Method::GET, "/api/v2/partners?limit=1"),
+            "GET /api/v2/partners?limit=1: the path holds `?`; give query parameters with `.query(name, value)`",
+        ),
+        (
+            client.request(Method::GET, "/api/v2/partners/%2e%2e"),
+            "GET /api/v2/partners/%2e%2e: the path holds '%', which a path cannot hold as written; put values in a `{placeholder}` and set it with `.path_param(..)`, which encodes it",
+        ),
+        (
+            client.request(Method::GET, "/api/v2/partners/{partner_id}"),
+            "GET /api/v2/partners/{partner_id}: the path parameter `partner_id` is not set",
+        ),
+        (
+            client
+                .request(Method::GET, "/api/v2/partners/{partner_id}")
+                .path_param("partner_id", ""),
+            "GET /api/v2/partners/{partner_id}: the path parameter `partner_id` is empty, which would send the request to another path",
+        ),
+        (
+            client
+                .request(Method::GET, "/api/v2/partners/{partner_id}")
+                .path_param("partner_id", ".."),
+            "GET /api/v2/partners/{partner_id}: the path parameter `partner_id` is `..`, which would send the request to another path",
+        ),
+        (
+            client
+                .request(Method::GET, "/api/v2/partners/{partner_id}")
+                .path_param("partner_id", "p")
+                .path_param("channel_id", "c"),
+            "GET /api/v2/partners/{partner_id}: `.path_param(\"channel_id\", ..)` names no `{channel_id}` in the path",
+        ),
+        (
+            client.request(Method::GET, "/api/v2/partners/{partner_id"),
+            "GET /api/v2/partners/{partner_id: the path has a `{` without its `}`",
+        ),
+        (
+            client.request(Method::GET, "/api/v2/partners\r\nX-Injected: 1"),
+            "GET /api/v2/partners\\r\\nX-Injected: 1: the path contains the control character '\\r'",
+        ),
+        (
+            client
+                .request(Method::GET, "/api/v2/partners/{partner_id}")
+                .path_param("partner_id", "p\n1"),
+            "GET /api/v2/partners/{partner_id}: the path parameter `partner_id` contains the control character '\\n'",
+        ),
+        (
+            client
+                .request(Method::GET, "/api/v2/partners")
+                .query("q", "a\0b"),
+            "GET /api/v2/partners: the query parameter `q` contains the control character '\\0'",
+        ),
+    ];
+    for (request, expected) in cases {
+        let error = request.send::<Value>().await.unwrap_err();
+        assert_eq!(error.to_string(), format!("invalid request: {expected}"));
+        assert!(matches!(error, Error::InvalidRequest(_)));
+        assert!(!error.request_sent(), "{expected}");
+    }
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn generated_operations_refuse_dot_path_values_too() {
+    let server = answering(200, "{}").await;
+    let client = common::client(&server);
+    for value in [".", ".."] {
+        let error = client.get_partner().partner_id(value).await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "invalid request: get_partner: the path parameter `partner_id` is `{value}`, which would send the request to another path"
+            )
+        );
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// A raw call to a route the mock hub serves, with `client`.
+async fn balance(client: &Client) -> Result<Value, Error> {
+    client
+        .request(Method::GET, "/api/v2/partners/{partner_id}/balance")
+        .path_param("partner_id", "p-1")
+        .send()
+        .await
+}
+
+async fn hub_with_balance() -> MockHub {
+    let hub = MockHub::start().await;
+    hub.route(
+        Method::GET,
+        "/api/v2/partners/{partner_id}/balance",
+        Ok(json!({"balance": 10})),
+    );
+    hub
+}
+
+#[tokio::test]
+async fn the_api_key_travels_as_for_every_operation() {
+    let hub = hub_with_balance().await;
+    assert_eq!(balance(&hub.client()).await.unwrap()["balance"], 10);
+    let request = &hub.requests()[0];
+    assert_eq!(request.header("x-api-key"), Some(MockHub::API_KEY));
+    assert_eq!(request.header("authorization"), None);
+}
+
+#[tokio::test]
+async fn a_bearer_token_travels_as_for_every_operation() {
+    let hub = hub_with_balance().await;
+    let client = Client::builder()
+        .bearer_token(MockHub::BEARER_TOKEN)
+        .base_url(hub.base_url())
+        .build()
+        .unwrap();
+    balance(&client).await.unwrap();
+    let expected = format!("Bearer {}", MockHub::BEARER_TOKEN);
+    assert_eq!(
+        hub.requests()[0].header("authorization"),
+        Some(expected.as_str())
+    );
+}
+
+#[tokio::test]
+async fn the_token_flow_logs_in_once_and_refreshes_on_401() {
+    let hub = hub_with_balance().await;
+    let client = hub.token_client();
+    balance(&client).await.unwrap();
+    balance(&client).await.unwrap();
+    assert_eq!(hub.token_requests(), 1, "one login for both calls");
+    hub.revoke_tokens();
+    balance(&client).await.unwrap();
+    assert_eq!(hub.token_requests(), 2, "a new token after the 401");
+    let calls = hub.requests_to_route(Method::GET, "/api/v2/partners/{partner_id}/balance");
+    assert_eq!(calls.len(), 4, "two calls, then a 401 and its retry");
+    assert!(
+        calls.iter().all(|r| r
+            .header("authorization")
+            .is_some_and(|v| v.starts_with("Bearer mock-access-token-"))),
+        "{calls:?}"
+    );
+}
+
+#[tokio::test]
+async fn hub_errors_keep_status_message_and_trace_id() {
+    let hub = MockHub::start().await;
+    hub.route(
+        Method::POST,
+        API_KEYS,
+        Err::<Value, _>(MockError::new(403, "Channel belongs to another partner")),
+    );
+    let error = hub
+        .client()
+        .request(Method::POST, API_KEYS)
+        .path_param("partner_id", "p-1")
+        .path_param("channel_id", "c-1")
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "360dialog API error: HTTP 403 Forbidden: Channel belongs to another partner (360dialog_trace_id: mock-trace-403)"
+    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(error.trace_id(), Some("mock-trace-403"));
+    assert!(error.request_sent());
+}
+
+#[tokio::test]
+async fn retries_follow_the_method_429_for_every_one() {
+    let hub = MockHub::start().await;
+    hub.route(Method::POST, API_KEYS, Ok(json!({"api_key": "k"})));
+    hub.route(Method::GET, "/api/v2/x", Ok(json!({})));
+    let client = hub.client();
+    let post = || {
+        client
+            .request(Method::POST, API_KEYS)
+            .path_param("partner_id", "p")
+            .path_param("channel_id", "c")
+            .send::<Value>()
+    };
+    // A 503 may have been processed: a POST is not sent again.
+    hub.push_fault(MockFault::status(503));
+    assert_eq!(
+        post().await.unwrap_err().status().map(|s| s.as_u16()),
+        Some(503)
+    );
+    assert_eq!(hub.requests().len(), 1);
+    // A 429 was refused unprocessed: the POST is sent again after Retry-After.
+    hub.push_fault(MockFault::status(429).retry_after(1));
+    let started = Instant::now();
+    assert_eq!(post().await.unwrap()["api_key"], "k");
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(hub.requests().len(), 3);
+    // A GET is retried on a 503.
+    hub.push_fault(MockFault::status(503));
+    client
+        .request(Method::GET, "/api/v2/x")
+        .send::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(hub.requests().len(), 5);
+}
+
+#[tokio::test]
+async fn the_response_size_limit_holds() {
+    let server = answering(200, &format!("{{\"x\": \"{}\"}}", "a".repeat(4096))).await;
+    let client = common::client_with(&server, |b| b.max_response_bytes(1024));
+    let error = client
+        .request(Method::GET, "/api/v2/big")
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the response body (HTTP 200 OK) is larger than the limit of 1024 bytes"
+    );
+}
