@@ -6,6 +6,8 @@
 
 #[path = "codegen/emit.rs"]
 mod emit;
+#[path = "codegen/lists.rs"]
+mod lists;
 #[path = "codegen/model.rs"]
 mod model;
 #[path = "codegen/normalize.rs"]
@@ -44,6 +46,7 @@ fn run() -> Result<(), String> {
     let type_items = timings.phase("parse", || {
         types::items(type_tokens, &document, &open_enums)
     })?;
+    let lists = types::list_fields(&type_items, &api).map_err(|e| format!("{SPEC}#{e}"))?;
     let type_source = timings.phase("format", || {
         let file = syn::File {
             shebang: None,
@@ -55,7 +58,7 @@ fn run() -> Result<(), String> {
     let (enums, operations, webhooks) = timings.phase("emit", || {
         (
             emit::enums(&api),
-            emit::operations(&api),
+            emit::operations(&api, &lists),
             emit::webhooks(&api),
         )
     });

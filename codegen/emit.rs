@@ -7,12 +7,15 @@
 //! build does not pay to parse and pretty-print it.
 
 use crate::model::{
-    Api, Body, Enum, Location, Operation, Parameter, RustType, Style, TYPES, Webhook,
+    Api, Body, Enum, List, Location, Operation, Parameter, RustType, Style, TYPES, Webhook,
 };
+use crate::types::ListFields;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// `operations.rs`: the builders, `Client`'s methods and the operation table.
-pub fn operations(api: &Api) -> String {
+/// `operations.rs`: the builders, `Client`'s methods, the operation table and, for the list
+/// operations (`lists.rs`), their paging metadata and how their pages are read.
+pub fn operations(api: &Api, lists: &BTreeMap<String, ListFields>) -> String {
     let mut out = String::new();
     out.push_str("impl crate::Client {\n");
     for (n, operation) in api.operations.iter().enumerate() {
@@ -25,13 +28,156 @@ pub fn operations(api: &Api) -> String {
     for operation in &api.operations {
         builder(&mut out, operation);
         table_entry(&mut out, operation);
+        if let Some(list) = &operation.list {
+            list_entry(&mut out, operation, list);
+        }
     }
     out.push_str("\n/// Every operation of the spec, in the spec's order.\npub static ALL: &[&crate::operation::OperationInfo] = &[\n");
     for operation in &api.operations {
         let _ = writeln!(out, "    &{}_INFO,", operation.handle);
     }
+    out.push_str("];\n\n/// The paging metadata of every list operation, in the spec's order.\npub static LISTS: &[&crate::operations::ListInfo] = &[\n");
+    for operation in api.operations.iter().filter(|o| o.list.is_some()) {
+        let _ = writeln!(out, "    &{}_LIST,", operation.handle);
+    }
     out.push_str("];\n");
+    // Two lists may answer with one page type: it is read one way.
+    let mut pages_done = Vec::new();
+    for operation in &api.operations {
+        if let (Some(list), Some(fields)) = (&operation.list, lists.get(&operation.id))
+            && !pages_done.contains(&&list.page_type)
+        {
+            pages_done.push(&list.page_type);
+            page_impl(&mut out, list, fields);
+        }
+    }
     out
+}
+
+/// A list operation's paging metadata, for the streams, the mock hub and tools over the table.
+fn list_entry(out: &mut String, op: &Operation, list: &List) {
+    let text = |name: &Option<String>| match name {
+        Some(name) => format!("Some({name:?})"),
+        None => "None".into(),
+    };
+    let _ = write!(
+        out,
+        "static {handle}_LIST: crate::operations::ListInfo = crate::operations::ListInfo {{
+    operation: &{handle}_INFO,
+    limit: {limit},
+    offset: {offset},
+    items: {items:?},
+    total: {total},
+    count: {count},
+    offset_field: {offset_field},
+    limit_field: {limit_field},
+}};
+
+",
+        handle = op.handle,
+        limit = list.limit,
+        offset = list.offset,
+        items = list.items,
+        total = text(&list.total),
+        count = text(&list.count),
+        offset_field = text(&list.offset_field),
+        limit_field = text(&list.limit_field),
+    );
+}
+
+/// How the streams read a list's page type: the counts it reports and its items.
+fn page_impl(out: &mut String, list: &List, fields: &ListFields) {
+    let integer = |field: &Option<String>| match field {
+        Some(field) => format!("crate::paginate::integer(&self.{field})"),
+        None => "None".into(),
+    };
+    let _ = write!(
+        out,
+        "
+impl crate::operations::Page for {TYPES}::{page} {{
+    type Item = {item};
+
+    fn summary(&self, _: &crate::operations::ListInfo) -> crate::operations::PageSummary {{
+        crate::operations::PageSummary {{
+            offset: {offset},
+            total: {total},
+            count: {count},
+            items: crate::paginate::ItemsField::count(&self.{items}),
+        }}
+    }}
+
+    fn into_items(self, _: &crate::operations::ListInfo) -> Vec<Self::Item> {{
+        crate::paginate::ItemsField::into_vec(self.{items})
+    }}
+}}
+",
+        page = list.page_type,
+        item = fields.item_type,
+        offset = integer(&fields.offset),
+        total = integer(&fields.total),
+        count = integer(&fields.count),
+        items = fields.items,
+    );
+}
+
+/// `page_size`, `pages()` and `items()` on a list operation's builder.
+fn list_methods(out: &mut String, op: &Operation, list: &List) {
+    let limit = &op.parameters[list.limit];
+    let offset = &op.parameters[list.offset];
+    let page = format!("{TYPES}::{}", list.page_type);
+    doc(
+        out,
+        1,
+        &format!(
+            "The page size: the `{limit}` sent with every page of [`pages`](Self::pages) and [`items`](Self::items) (the same as [`{setter}`](Self::{setter})); without it the hub chooses. Not a cap on the items: take the first `n` with `.take(n)`.",
+            limit = limit.name,
+            setter = limit.setter
+        ),
+    );
+    let _ = write!(
+        out,
+        "    pub fn page_size(mut self, size: u32) -> Self {{
+        self.request.set({index}, &size);
+        self
+    }}
+
+",
+        index = list.limit
+    );
+    doc(
+        out,
+        1,
+        &format!(
+            "Every page of the list, as a stream of the hub's whole answers ({page_link}), from the `{offset}` set (else 0) to the end. Every other parameter goes unchanged on every page; `{offset}` advances by the items each page brought. The stream ends when the pages reach the `total` the hub reports, or with an empty page. A page the hub answers for another `{offset}` than asked, or an empty one before `total`, ends the stream with an error naming the offsets, never with a loop or a silently short list; a page that fails is one `Err` naming its offset, and the stream ends.",
+            page_link = link(&page),
+            offset = offset.name,
+        ),
+    );
+    let _ = write!(
+        out,
+        "    pub fn pages(self) -> crate::operations::Pages<'a, {page}> {{
+        crate::operations::Pages::new(self.client, self.request, &{handle}_LIST)
+    }}
+
+",
+        handle = op.handle
+    );
+    doc(
+        out,
+        1,
+        &format!(
+            "Every item of the list, as a stream: the `{items}` of each of the [`pages`](Self::pages), which end and fail as described there.",
+            items = list.items
+        ),
+    );
+    let _ = write!(
+        out,
+        "    pub fn items(self) -> crate::operations::Items<'a, {page}> {{
+        self.pages().items()
+    }}
+
+"
+    );
 }
 
 /// The open enums, to follow the generated types in `types.rs`.
@@ -125,6 +271,9 @@ impl<'a> {builder}<'a> {{
     }
     if let Some(body) = &op.body {
         body_setter(out, body);
+    }
+    if let Some(list) = &op.list {
+        list_methods(out, op, list);
     }
     let decoded = match &op.success_type {
         Some(ty) => format!(

@@ -6,6 +6,7 @@
 //! (`name_types`), and nothing the client cannot encode is left
 //! (`reject_what_the_generator_cannot_handle`).
 
+pub use crate::lists::List;
 use crate::normalize::naming::{builder_name, handle_name, setter_name, type_name, variant_names};
 use crate::normalize::{
     component_name, is_free_form_object, json_schema, operations, parameters, success_response,
@@ -41,7 +42,13 @@ pub struct Operation {
     pub success_status: u16,
     /// The success body's Rust type; `None` when the success response has no JSON body.
     pub success_type: Option<String>,
+    /// How its answers page through a collection, when it is a list (`lists.rs`).
+    pub list: Option<List>,
 }
+
+/// The builder methods a list operation adds: a parameter with one of these setter names would
+/// collide with them.
+pub const LIST_METHODS: [&str; 3] = ["page_size", "pages", "items"];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Location {
@@ -181,6 +188,17 @@ fn read_operation(
         }
         None => (200, None),
     };
+    let list = crate::lists::list_of(document, path, pointer, operation);
+    if list.is_some()
+        && let Some(taken) = parameters
+            .iter()
+            .find(|p| LIST_METHODS.contains(&p.setter.as_str()))
+    {
+        return Err(format!(
+            "parameter `{}` becomes the setter `{}`, which list operations use for paging; rename it",
+            taken.name, taken.setter
+        ));
+    }
     Ok(Operation {
         builder: builder_name(&id),
         handle: handle_name(&id),
@@ -193,6 +211,7 @@ fn read_operation(
         body,
         success_status,
         success_type,
+        list,
         id,
     })
 }

@@ -120,3 +120,126 @@ fn check_names(document: &Value, open_enums: &[&str], items: &[syn::Item]) -> Re
     }
     Ok(())
 }
+
+/// How the generated code reaches the parts of a list's page: the Rust fields holding the
+/// items and the counts, and the items' type.
+pub struct ListFields {
+    pub items: String,
+    pub item_type: String,
+    pub total: Option<String>,
+    pub count: Option<String>,
+    pub offset: Option<String>,
+}
+
+/// The [`ListFields`] of every list operation of `api`, by operation id, read off the generated
+/// structs (so a field the generator renamed is found by its `#[serde(rename)]`).
+pub fn list_fields(
+    items: &[syn::Item],
+    api: &crate::model::Api,
+) -> Result<std::collections::BTreeMap<String, ListFields>, String> {
+    let mut found = std::collections::BTreeMap::new();
+    for operation in &api.operations {
+        let Some(list) = &operation.list else {
+            continue;
+        };
+        let page = items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Struct(s) if s.ident == list.page_type => Some(s),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                format!(
+                    "/components/schemas/{}: the list page of `{}` is not a generated struct",
+                    list.page_type, operation.id
+                )
+            })?;
+        let field = |wire: &str| -> Result<&syn::Field, String> {
+            page.fields
+                .iter()
+                .find(|field| wire_name(field).as_deref() == Some(wire))
+                .ok_or_else(|| {
+                    format!(
+                        "/components/schemas/{}: the generated struct has no field for `{wire}`",
+                        list.page_type
+                    )
+                })
+        };
+        let name = |field: &syn::Field| {
+            field
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        };
+        let optional = |wire: &Option<String>| -> Result<Option<String>, String> {
+            wire.as_deref().map(|w| field(w).map(name)).transpose()
+        };
+        let items_field = field(&list.items)?;
+        let item_type = vec_item(&items_field.ty).ok_or_else(|| {
+            format!(
+                "/components/schemas/{}/properties/{}: the items are not generated as a `Vec`",
+                list.page_type, list.items
+            )
+        })?;
+        found.insert(
+            operation.id.clone(),
+            ListFields {
+                items: name(items_field),
+                item_type,
+                total: optional(&list.total)?,
+                count: optional(&list.count)?,
+                offset: optional(&list.offset_field)?,
+            },
+        );
+    }
+    Ok(found)
+}
+
+/// The JSON name of a generated field: its `#[serde(rename = "..")]`, else its identifier.
+fn wire_name(field: &syn::Field) -> Option<String> {
+    let mut renamed = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.input.peek(syn::Token![=]) {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                if meta.path.is_ident("rename") {
+                    renamed = Some(value.value());
+                }
+            }
+            Ok(())
+        });
+    }
+    renamed.or_else(|| {
+        field
+            .ident
+            .as_ref()
+            .map(|ident| ident.to_string().trim_start_matches("r#").to_string())
+    })
+}
+
+/// `T` of a `Vec<T>` or `Option<Vec<T>>` field type, spelled for the generated call surface: a
+/// model type as `crate::types::T`.
+fn vec_item(ty: &syn::Type) -> Option<String> {
+    use quote::ToTokens;
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    let Some(syn::GenericArgument::Type(inner)) = arguments.args.first() else {
+        return None;
+    };
+    match last.ident.to_string().as_str() {
+        "Option" => vec_item(inner),
+        "Vec" => Some(match inner {
+            syn::Type::Path(named) if named.qself.is_none() && named.path.segments.len() == 1 => {
+                format!("{}::{}", crate::model::TYPES, named.path.segments[0].ident)
+            }
+            other => other.to_token_stream().to_string(),
+        }),
+        _ => None,
+    }
+}

@@ -97,6 +97,43 @@ pub enum Error {
     InvalidRequest(String),
     /// The client could not be configured (no credentials, a malformed base URL, ...).
     Config(String),
+    /// A page of a list stream (`.pages()`, `.items()`) failed: its request failed (the
+    /// error's accessors answer for that failure), or the hub's answer would make the stream
+    /// repeat or skip items. The stream ends after it.
+    Page(Box<PageError>),
+}
+
+/// A failed page of a list stream: which list, at which offset, and why.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PageError {
+    /// The list operation, e.g. `get_clients`.
+    pub operation: &'static str,
+    /// The `offset` the page was asked for.
+    pub offset: i64,
+    /// Why the page failed.
+    pub failure: PageFailure,
+}
+
+/// Why a page of a list stream failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PageFailure {
+    /// The page's request failed.
+    Request(Error),
+    /// The answer would make the stream repeat or skip items: another offset than asked, or
+    /// no items before the total the hub reports.
+    Inconsistent(String),
+}
+
+impl PageError {
+    /// The failed request's error, when the request failed.
+    pub fn error(&self) -> Option<&Error> {
+        match &self.failure {
+            PageFailure::Request(error) => Some(error),
+            PageFailure::Inconsistent(_) => None,
+        }
+    }
 }
 
 /// An error status from the hub, with what its body said.
@@ -218,22 +255,33 @@ impl std::error::Error for TransportError {
 }
 
 impl Error {
+    /// The failed request's error of a [`Error::Page`], else this error: what the accessors
+    /// answer for.
+    fn request_error(&self) -> &Error {
+        match self {
+            Error::Page(page) => page.error().map_or(self, Error::request_error),
+            _ => self,
+        }
+    }
+
     /// The HTTP status, when the hub (or its token endpoint) answered.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
+        match self.request_error() {
             Error::Api(api) => Some(api.status),
             Error::Auth(auth) => auth.status,
             Error::Decode(decode) => Some(decode.status),
             Error::ResponseTooLarge { status, .. } | Error::UnexpectedStatus { status } => {
                 Some(*status)
             }
-            Error::Transport(_) | Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::Transport(_) | Error::InvalidRequest(_) | Error::Config(_) | Error::Page(_) => {
+                None
+            }
         }
     }
 
     /// The hub's error description, for [`Error::Api`] with a `meta` body.
     pub fn api_error(&self) -> Option<&ApiErrorMeta> {
-        match self {
+        match self.request_error() {
             Error::Api(api) => api.meta(),
             _ => None,
         }
@@ -241,7 +289,7 @@ impl Error {
 
     /// The hub's `developer_message` (or, for [`Error::Auth`], the server's message).
     pub fn developer_message(&self) -> Option<&str> {
-        match self {
+        match self.request_error() {
             Error::Auth(auth) => Some(&auth.message),
             _ => self.api_error().map(|meta| meta.developer_message.as_str()),
         }
@@ -249,7 +297,7 @@ impl Error {
 
     /// The hub's `360dialog_trace_id`: quote it to 360dialog support.
     pub fn trace_id(&self) -> Option<&str> {
-        match self {
+        match self.request_error() {
             Error::Auth(auth) => auth.trace_id.as_deref(),
             _ => self.api_error().and_then(|meta| meta.trace_id.as_deref()),
         }
@@ -257,7 +305,7 @@ impl Error {
 
     /// How long the hub asked to wait before trying again (`Retry-After`).
     pub fn retry_after(&self) -> Option<Duration> {
-        match self {
+        match self.request_error() {
             Error::Api(api) => api.retry_after,
             _ => None,
         }
@@ -267,7 +315,7 @@ impl Error {
     /// interrupted responses, 408, 429, 502, 503 and 504. The client has already retried these
     /// as far as its retry settings allow.
     pub fn is_retryable(&self) -> bool {
-        match self {
+        match self.request_error() {
             Error::Transport(_) => true,
             Error::Api(api) => is_retryable_status(api.status),
             // No answer from the token endpoint, or a transient one.
@@ -278,20 +326,22 @@ impl Error {
 
     /// Whether the request or connection timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(e) if e.is_timeout())
+        matches!(self.request_error(), Error::Transport(e) if e.is_timeout())
     }
 
     /// Whether the hub may have received the request: `false` only when it provably did not (the
     /// request was invalid, the client misconfigured, the login failed, the connection never
     /// opened), so a `false` means repeating an update cannot apply it twice.
     pub fn request_sent(&self) -> bool {
-        match self {
+        match self.request_error() {
             Error::InvalidRequest(_) | Error::Config(_) | Error::Auth(_) => false,
             Error::Transport(transport) => !transport.is_connect(),
             Error::Api(_)
             | Error::Decode(_)
             | Error::ResponseTooLarge { .. }
             | Error::UnexpectedStatus { .. } => true,
+            // Inconsistent: the page's request was answered.
+            Error::Page(_) => true,
         }
     }
 }
@@ -368,6 +418,13 @@ impl fmt::Display for Error {
             Error::Transport(transport) => transport.fmt(f),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            Error::Page(page) => {
+                write!(f, "{}: the page at offset {}", page.operation, page.offset)?;
+                match &page.failure {
+                    PageFailure::Request(error) => write!(f, " failed: {error}"),
+                    PageFailure::Inconsistent(why) => write!(f, " ends the list: {why}"),
+                }
+            }
         }
     }
 }
@@ -404,6 +461,8 @@ impl std::error::Error for Error {
                 .cause
                 .as_deref()
                 .map(|cause| cause as &(dyn std::error::Error + 'static)),
+            // `Display` shows the page's error too, so its cause comes next.
+            Error::Page(page) => page.error().and_then(std::error::Error::source),
             _ => None,
         }
     }

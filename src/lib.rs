@@ -11,6 +11,8 @@ mod json_path;
 pub mod mock;
 mod open_enum;
 mod operation;
+mod paginate;
+mod raw;
 mod request;
 mod retry;
 mod send;
@@ -31,12 +33,14 @@ pub mod types {
 }
 
 /// One request builder per operation of the spec (what the [`Client`] methods return), the
-/// operations' handles (`GET_PARTNER`, ...) and the table of them all ([`ALL`](operations::ALL)). Generated at
-/// build time from `openapi/partners-v2.json`.
+/// operations' handles (`GET_PARTNER`, ...) and the table of them all ([`ALL`](operations::ALL)),
+/// and for the list operations their paging metadata ([`LISTS`](operations::LISTS)) and the
+/// streams of their pages and items. Generated at build time from `openapi/partners-v2.json`.
 pub mod operations {
     pub use crate::operation::{
         BodyKind, Location, Operation, OperationInfo, ParameterInfo, Style,
     };
+    pub use crate::paginate::{Items, ListInfo, Page, PageSummary, Pages};
     pub use crate::send::Pending;
     include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 }
@@ -54,7 +58,9 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env,
 };
 pub use error::{
-    ApiError, ApiErrorBody, ApiErrorMeta, AuthError, BODY_PREFIX_LIMIT, DecodeError, Error, Result,
-    TransportError,
+    ApiError, ApiErrorBody, ApiErrorMeta, AuthError, BODY_PREFIX_LIMIT, DecodeError, Error,
+    PageError, PageFailure, Result, TransportError,
 };
+pub use raw::RawRequest;
+pub use reqwest::Method;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, DEFAULT_RETRY_BUDGET};
