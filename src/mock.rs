@@ -43,10 +43,12 @@
 use crate::Client;
 use crate::operation::{Operation, OperationInfo};
 use crate::request::Request;
+use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate, matchers::any};
@@ -141,8 +143,10 @@ impl MockFault {
     }
 }
 
-/// A request the hub received.
-#[derive(Clone, Debug)]
+/// A request the hub received. Its `Debug` shows the body as text and hides credentials: the
+/// `X-API-Key` and `Authorization` headers, and the body of a token request (the password).
+#[derive(Clone)]
+#[non_exhaustive]
 pub struct RecordedRequest {
     /// `GET`, `PATCH`, ...
     pub method: String,
@@ -155,10 +159,42 @@ pub struct RecordedRequest {
     /// The body bytes.
     pub body: Vec<u8>,
     /// The operation the request was routed to (e.g. `get_partner`); `None` for the token
-    /// endpoint and unknown routes.
+    /// endpoint, arranged routes and unknown paths.
     pub operation: Option<&'static str>,
-    /// The path parameters of that operation, percent-decoded, in path order.
+    /// The path template of the [`MockHub::route`] it was routed to, as arranged.
+    pub route: Option<String>,
+    /// The path parameters of that operation or route, percent-decoded, in path order.
     pub path_parameters: Vec<(String, String)>,
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| match name.as_str() {
+                "x-api-key" | "authorization" => (name.as_str(), "[REDACTED]"),
+                _ => (name.as_str(), value.as_str()),
+            })
+            .collect();
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field(
+                "body",
+                &if self.path == TOKEN_PATH {
+                    "[REDACTED]".into()
+                } else {
+                    String::from_utf8_lossy(&self.body)
+                },
+            )
+            .field("operation", &self.operation)
+            .field("route", &self.route)
+            .field("path_parameters", &self.path_parameters)
+            .finish()
+    }
 }
 
 impl RecordedRequest {
@@ -183,11 +219,31 @@ impl RecordedRequest {
         serde_json::from_slice(&self.body).ok()
     }
 
+    /// The body as text (lossily decoded UTF-8).
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
     /// The body decoded as `T`; a body that is not a `T` is a 400 answer, so `?` in an
     /// [`MockHub::on`] closure answers it as the hub would.
     pub fn body_as<T: DeserializeOwned>(&self) -> Result<T, MockError> {
         serde_json::from_slice(&self.body)
             .map_err(|e| MockError::new(400, format!("Invalid payload: {e}")))
+    }
+
+    /// The query parameters, decoded, in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.query.as_deref().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    /// The first value of the query parameter `name`, decoded.
+    pub fn query_parameter(&self, name: &str) -> Option<String> {
+        self.query_pairs()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -200,10 +256,18 @@ enum Answer {
     Computed(Arc<Responder>),
 }
 
+/// A route a test arranged for a path the operation table does not have.
+struct Route {
+    method: Method,
+    template: String,
+    answer: Answer,
+}
+
 /// What the hub knows and what a test arranged.
 #[derive(Default)]
 struct HubState {
     answers: HashMap<&'static str, Answer>,
+    routes: Vec<Route>,
     faults: VecDeque<MockFault>,
     issued_tokens: HashSet<String>,
     token_lifetime_s: u64,
@@ -222,6 +286,8 @@ impl MockHub {
     /// The `expires_in` of issued tokens unless [`set_token_lifetime`](Self::set_token_lifetime)
     /// changes it (a day, as the hub's older API documents).
     pub const TOKEN_LIFETIME_S: u64 = 86400;
+    /// How many items a list [`serve_list`](Self::serve_list) serves answers without a `limit`.
+    pub const DEFAULT_PAGE_SIZE: usize = 10;
 
     /// Starts a hub on 127.0.0.1, on a free port.
     pub async fn start() -> MockHub {
@@ -282,6 +348,106 @@ impl MockHub {
         lock(&self.state)
             .answers
             .insert(operation.id(), Answer::Computed(responder));
+    }
+
+    /// Makes the list operation `operation` (one with `pages()` and `items()` on its builder)
+    /// serve `items` as its whole collection, until arranged again: each request gets the items
+    /// its `limit` and `offset` select (without a `limit`, [`DEFAULT_PAGE_SIZE`](Self::DEFAULT_PAGE_SIZE)),
+    /// with `total`, `count`, `offset` and `limit` as the hub reports them, so code that walks
+    /// the list can be tested against a collection of any size. Other parameters (`sort`,
+    /// `filters`) do not change the answer; an `offset` or `limit` that is not a number of at
+    /// least 0 is a 400.
+    ///
+    /// # Panics
+    ///
+    /// When `operation` answers with a list's page type but is no list operation itself (it
+    /// takes no integer `limit` and `offset`).
+    pub fn serve_list<P>(&self, operation: Operation<P>, items: Vec<P::Item>)
+    where
+        P: crate::operations::Page,
+        P::Item: Serialize,
+    {
+        let list = crate::operations::LISTS
+            .iter()
+            .find(|list| std::ptr::eq(list.operation(), operation.info()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "`{}` is no list operation: it takes no integer `limit` and `offset`",
+                    operation.id()
+                )
+            });
+        let items: Vec<Value> = items.iter().map(to_json).collect();
+        let responder: Arc<Responder> = Arc::new(move |request| list_page(list, &items, request));
+        lock(&self.state)
+            .answers
+            .insert(operation.id(), Answer::Computed(responder));
+    }
+
+    /// Makes the hub answer `method` on `path` with `outcome` until arranged again: for the
+    /// calls the spec does not describe, made with [`Client::request`]. `path` is a template like
+    /// [`Client::request`]'s (`/api/v2/partners/{partner_id}/balance`), each `{placeholder}`
+    /// matching one segment. `Ok(value)` answers 200 with `value` as JSON (a `serde_json::Value`
+    /// or any serializable type; `()` answers 204 without a body), `Err` the error. An arranged
+    /// route wins over the operation table.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> d360_partner::Result<()> {
+    /// use d360_partner::Method;
+    /// let hub = d360_partner::mock::MockHub::start().await;
+    /// hub.route(Method::GET, "/api/v2/partners/{partner_id}/balance", Ok(serde_json::json!({"balance": 10})));
+    /// let balance: serde_json::Value = hub
+    ///     .client()
+    ///     .request(Method::GET, "/api/v2/partners/{partner_id}/balance")
+    ///     .path_param("partner_id", "p-1")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(balance["balance"], 10);
+    /// let requests = hub.requests_to_route(Method::GET, "/api/v2/partners/{partner_id}/balance");
+    /// assert_eq!(requests[0].path_parameter("partner_id"), Some("p-1"));
+    /// # Ok(()) }
+    /// ```
+    pub fn route<T: Serialize>(
+        &self,
+        method: Method,
+        path: impl Into<String>,
+        outcome: Result<T, MockError>,
+    ) {
+        let answer = Answer::Fixed(outcome.map(|value| to_json(&value)));
+        self.arrange_route(method, path.into(), answer);
+    }
+
+    /// Like [`route`](Self::route), answering each request with what `respond` returns for it.
+    pub fn on_route<T: Serialize + 'static>(
+        &self,
+        method: Method,
+        path: impl Into<String>,
+        respond: impl Fn(&RecordedRequest) -> Result<T, MockError> + Send + Sync + 'static,
+    ) {
+        let responder: Arc<Responder> =
+            Arc::new(move |request| respond(request).map(|v| to_json(&v)));
+        self.arrange_route(method, path.into(), Answer::Computed(responder));
+    }
+
+    fn arrange_route(&self, method: Method, template: String, answer: Answer) {
+        let mut state = lock(&self.state);
+        state
+            .routes
+            .retain(|route| !(route.method == method && route.template == template));
+        state.routes.push(Route {
+            method,
+            template,
+            answer,
+        });
+    }
+
+    /// The requests routed to the route arranged for `method` and `path`, in order.
+    pub fn requests_to_route(&self, method: Method, path: &str) -> Vec<RecordedRequest> {
+        lock(&self.state)
+            .requests
+            .iter()
+            .filter(|r| r.method == method.as_str() && r.route.as_deref() == Some(path))
+            .cloned()
+            .collect()
     }
 
     /// Queues `fault` as the answer to the next request to an operation (after the faults
@@ -367,9 +533,23 @@ impl Respond for Router {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
         let method = request.method.to_string();
         let path = request.url.path().to_string();
-        let route = crate::operations::ALL
-            .iter()
-            .find_map(|info| route(info, &method, &path).map(|parameters| (*info, parameters)));
+        let mut state = lock(&self.state);
+        // An arranged route wins over the table: a test said what this path answers.
+        let arranged = state.routes.iter().find_map(|route| {
+            let parameters = matching(route.method.as_str(), &route.template, &method, &path)?;
+            Some((route.template.clone(), route.answer.clone(), parameters))
+        });
+        let operation = match arranged {
+            Some(_) => None,
+            None => crate::operations::ALL.iter().find_map(|info| {
+                matching(info.method().as_str(), info.path(), &method, &path)
+                    .map(|parameters| (*info, parameters))
+            }),
+        };
+        let path_parameters = match (&arranged, &operation) {
+            (Some((_, _, parameters)), _) | (None, Some((_, parameters))) => parameters.clone(),
+            (None, None) => Vec::new(),
+        };
         let recorded = RecordedRequest {
             method,
             path,
@@ -385,10 +565,10 @@ impl Respond for Router {
                 })
                 .collect(),
             body: request.body.clone(),
-            operation: route.as_ref().map(|(info, _)| info.id()),
-            path_parameters: route.as_ref().map(|(_, p)| p.clone()).unwrap_or_default(),
+            operation: operation.as_ref().map(|(info, _)| info.id()),
+            route: arranged.as_ref().map(|(template, ..)| template.clone()),
+            path_parameters,
         };
-        let mut state = lock(&self.state);
         state.requests.push(recorded.clone());
         if recorded.method == "POST" && recorded.path == TOKEN_PATH {
             return issue_token(&mut state, &recorded.body);
@@ -406,48 +586,102 @@ impl Respond for Router {
         if let Some(fault) = state.faults.pop_front() {
             return fault.response();
         }
-        let Some((info, _)) = route else {
-            return MockError::new(
-                404,
-                format!(
-                    "The mock hub has no route {} {}",
-                    recorded.method, recorded.path
-                ),
-            )
-            .response();
+        let operation = operation.map(|(info, _)| info);
+        let (answer, success_status) = match (arranged, operation) {
+            (Some((_, answer, _)), _) => (Some(answer), 200),
+            (None, Some(info)) => (state.answers.get(info.id()).cloned(), info.success_status()),
+            (None, None) => (None, 200),
         };
-        let answer = state.answers.get(info.id()).cloned();
         // The lock is released before a test's closure runs: it may use the hub's other state.
         drop(state);
         let outcome = match answer {
             Some(Answer::Fixed(outcome)) => outcome,
             Some(Answer::Computed(respond)) => respond(&recorded),
-            None => Err(MockError::new(
-                501,
-                format!(
-                    "The mock hub has no answer arranged for `{id}` ({} {}); arrange one with \
-                     `hub.set(d360_partner::operations::{}, ..)` or `hub.on(..)`",
-                    info.method(),
-                    info.path(),
-                    info.id().to_ascii_uppercase(),
-                    id = info.id()
-                ),
-            )),
+            None => Err(MockError::new(501, not_arranged(&recorded, operation))),
         };
         match outcome {
-            Ok(Value::Null) if info.success_status() == 204 => ResponseTemplate::new(204),
-            Ok(body) => ResponseTemplate::new(info.success_status()).set_body_json(body),
+            Ok(Value::Null) if success_status == 204 || recorded.route.is_some() => {
+                ResponseTemplate::new(204)
+            }
+            Ok(body) => ResponseTemplate::new(success_status).set_body_json(body),
             Err(error) => error.response(),
         }
     }
 }
 
-/// The decoded path parameters if `method` and `path` are `info`'s operation.
-fn route(info: &OperationInfo, method: &str, path: &str) -> Option<Vec<(String, String)>> {
-    if !info.method().as_str().eq_ignore_ascii_case(method) {
+/// The page of `items` a request to the list `list` asks for, with the counts the hub reports.
+fn list_page(
+    list: &crate::operations::ListInfo,
+    items: &[Value],
+    request: &RecordedRequest,
+) -> Result<Value, MockError> {
+    let number = |parameter: &crate::operations::ParameterInfo, default: usize| match request
+        .query_parameter(parameter.name())
+    {
+        None => Ok(default),
+        Some(text) => text.parse::<usize>().map_err(|_| {
+            MockError::new(
+                400,
+                format!(
+                    "`{}` must be a number of at least 0, not `{text}`",
+                    parameter.name()
+                ),
+            )
+        }),
+    };
+    let offset = number(list.offset_parameter(), 0)?;
+    let limit = number(list.limit_parameter(), MockHub::DEFAULT_PAGE_SIZE)?;
+    let start = offset.min(items.len());
+    let page = &items[start..start.saturating_add(limit).min(items.len())];
+    let mut answer = serde_json::Map::new();
+    answer.insert(list.items_field().into(), Value::from(page.to_vec()));
+    for (field, value) in [
+        (list.total_field(), items.len()),
+        (list.count_field(), page.len()),
+        (list.offset_field(), offset),
+        (list.limit_field(), limit),
+    ] {
+        if let Some(field) = field {
+            answer.insert(field.into(), Value::from(value));
+        }
+    }
+    Ok(Value::Object(answer))
+}
+
+/// What the 501 for a request without an arranged answer says: how to arrange one.
+fn not_arranged(request: &RecordedRequest, operation: Option<&OperationInfo>) -> String {
+    match operation {
+        Some(info) => format!(
+            "The mock hub has no answer arranged for `{id}` ({} {}); arrange one with \
+             `hub.set(d360_partner::operations::{}, ..)` or `hub.on(..)`",
+            info.method(),
+            info.path(),
+            info.id().to_ascii_uppercase(),
+            id = info.id()
+        ),
+        None => format!(
+            "The mock hub has no answer arranged for {method} {path}, which is no operation of \
+             the spec; arrange one with `hub.route(Method::{method}, \"{path}\", ..)` (a \
+             `{{placeholder}}` matches one segment) or `hub.on_route(..)`",
+            method = request.method,
+            path = request.path,
+        ),
+    }
+}
+
+/// The decoded path parameters if `method` and `path` are a request for the route `method` on
+/// `template` (`/api/v2/partners/{partner_id}`; a placeholder takes a whole segment or part of
+/// one, never an empty value).
+fn matching(
+    route_method: &str,
+    template: &str,
+    method: &str,
+    path: &str,
+) -> Option<Vec<(String, String)>> {
+    if !route_method.eq_ignore_ascii_case(method) {
         return None;
     }
-    let template: Vec<&str> = info.path().trim_matches('/').split('/').collect();
+    let template: Vec<&str> = template.trim_matches('/').split('/').collect();
     let actual: Vec<&str> = path.trim_matches('/').split('/').collect();
     if template.len() != actual.len() {
         return None;
@@ -578,17 +812,17 @@ mod tests {
 
     #[test]
     fn routes_match_whole_segments_and_decode_parameters() {
-        let info = &GET_THING;
+        let route = |method, path| matching("GET", GET_THING.path(), method, path);
         assert_eq!(
-            route(info, "GET", "/api/v2/partners/a%20b%2Fc"),
+            route("GET", "/api/v2/partners/a%20b%2Fc"),
             Some(vec![("partner_id".to_string(), "a b/c".to_string())])
         );
         assert_eq!(
-            route(info, "get", "/api/v2/partners/"),
+            route("get", "/api/v2/partners/"),
             None,
             "an empty segment is no id"
         );
-        assert_eq!(route(info, "GET", "/api/v2/partners/p/x"), None);
-        assert_eq!(route(info, "POST", "/api/v2/partners/p"), None);
+        assert_eq!(route("GET", "/api/v2/partners/p/x"), None);
+        assert_eq!(route("POST", "/api/v2/partners/p"), None);
     }
 }

@@ -176,6 +176,13 @@ fn render_module(module: &Module, path: &str, index: &Index<'_>, out: &mut Strin
             continue;
         }
         match item {
+            // Another crate's item, re-exported so users need not depend on it (`Method`).
+            Item::Use(used) if is_pub(&used.vis) && is_external(&used.tree) => {
+                out.push_str(&format!(
+                    "\npub use {}\n",
+                    tidy(&used.tree.to_token_stream())
+                ));
+            }
             Item::Use(used) if is_pub(&used.vis) => {
                 for (name, alias) in used_names(&used.tree) {
                     match index.definitions.get(&name) {
@@ -325,7 +332,11 @@ fn render_item(item: &Item, index: &Index<'_>, out: &mut String) {
                     }
                     syn::TraitItem::Fn(f) => tidy(&f.sig.to_token_stream()),
                     syn::TraitItem::Type(t) => {
-                        format!("type {}{}", t.ident, tidy(&t.bounds.to_token_stream()))
+                        let bounds = tidy(&t.bounds.to_token_stream());
+                        match bounds.is_empty() {
+                            true => format!("type {}", t.ident),
+                            false => format!("type {}: {bounds}", t.ident),
+                        }
                     }
                     other => tidy(&other.to_token_stream()),
                 };
@@ -411,6 +422,11 @@ fn render_impls(name: &str, index: &Index<'_>, out: &mut String) {
 }
 
 /// The names a `pub use` brings in, with their aliases.
+/// Whether a `use` tree starts at a dependency, not at a module of this crate.
+fn is_external(tree: &syn::UseTree) -> bool {
+    matches!(tree, syn::UseTree::Path(path) if ["reqwest", "futures_core"].contains(&path.ident.to_string().as_str()))
+}
+
 fn used_names(tree: &syn::UseTree) -> Vec<(String, Option<String>)> {
     match tree {
         syn::UseTree::Path(path) => used_names(&path.tree),

@@ -4,7 +4,7 @@
 use d360_partner::mock::{MockError, MockHub};
 use d360_partner::operations::{self, GET_PARTNER, PATCH_PARTNER};
 use d360_partner::types::{PartnerOut, PatchPartnerIn};
-use d360_partner::{Client, Error};
+use d360_partner::{Client, Error, Method};
 use std::sync::{Arc, Mutex};
 
 fn partner(id: &str) -> PartnerOut {
@@ -178,7 +178,7 @@ async fn records_every_request_in_order_with_its_operation() {
         .await
         .unwrap();
     let unknown = reqwest_get(&format!("{}/api/v2/nowhere", hub.base_url())).await;
-    assert_eq!(unknown, 404);
+    assert_eq!(unknown, 501, "a path of no operation and no arranged route");
 
     let requests = hub.requests();
     assert_eq!(requests.len(), 3);
@@ -250,4 +250,132 @@ async fn reqwest_get(url: &str) -> u16 {
         .unwrap()
         .status()
         .as_u16()
+}
+
+const API_KEYS: &str = "/api/v2/partners/{partner_id}/channels/{channel_id}/api_keys";
+
+#[tokio::test]
+async fn a_route_the_spec_lacks_answers_json_typed_or_computed_and_is_recorded() {
+    #[derive(serde::Serialize)]
+    struct Balance {
+        balance: f64,
+    }
+    let hub = MockHub::start().await;
+    hub.route(
+        Method::GET,
+        "/api/v2/partners/{partner_id}/balance",
+        Ok(Balance { balance: 4.5 }),
+    );
+    hub.on_route(Method::POST, API_KEYS, |request| {
+        let body: serde_json::Value = request.body_as()?;
+        Ok(serde_json::json!({
+            "api_key": format!("key-of-{}", request.path_parameter("channel_id").unwrap()),
+            "name": body["name"],
+        }))
+    });
+    hub.route(
+        Method::DELETE,
+        "/api/v2/partners/{partner_id}/thing",
+        Ok(()),
+    );
+    let client = hub.client();
+
+    let balance: serde_json::Value = client
+        .request(Method::GET, "/api/v2/partners/{partner_id}/balance")
+        .path_param("partner_id", "p-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(balance, serde_json::json!({"balance": 4.5}));
+    let key: serde_json::Value = client
+        .request(Method::POST, API_KEYS)
+        .path_param("partner_id", "p-1")
+        .path_param("channel_id", "c 1")
+        .json(&serde_json::json!({"name": "ci"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        key,
+        serde_json::json!({"api_key": "key-of-c 1", "name": "ci"})
+    );
+    client
+        .request(Method::DELETE, "/api/v2/partners/{partner_id}/thing")
+        .path_param("partner_id", "p-1")
+        .send::<()>()
+        .await
+        .unwrap();
+    assert_eq!(
+        hub.requests().last().map(|r| r.method.as_str()),
+        Some("DELETE")
+    );
+
+    let recorded = hub.requests_to_route(Method::POST, API_KEYS);
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].route.as_deref(), Some(API_KEYS));
+    assert_eq!(recorded[0].operation, None);
+    assert_eq!(
+        recorded[0].path_parameters,
+        [
+            ("partner_id".to_string(), "p-1".to_string()),
+            ("channel_id".into(), "c 1".into())
+        ]
+    );
+    assert!(
+        hub.requests_to_route(Method::GET, API_KEYS).is_empty(),
+        "by method too"
+    );
+}
+
+#[tokio::test]
+async fn an_unarranged_route_gets_501_naming_how_to_arrange_it() {
+    let hub = MockHub::start().await;
+    let error = hub
+        .client()
+        .request(Method::POST, API_KEYS)
+        .path_param("partner_id", "p-1")
+        .path_param("channel_id", "c-1")
+        .send::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(501));
+    assert_eq!(
+        error.developer_message(),
+        Some(
+            "The mock hub has no answer arranged for POST /api/v2/partners/p-1/channels/c-1/api_keys, \
+             which is no operation of the spec; arrange one with \
+             `hub.route(Method::POST, \"/api/v2/partners/p-1/channels/c-1/api_keys\", ..)` \
+             (a `{placeholder}` matches one segment) or `hub.on_route(..)`"
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_recorded_request_shows_its_body_as_text_and_hides_credentials() {
+    let hub = MockHub::start().await;
+    hub.route(Method::POST, "/api/v2/echo", Ok(serde_json::json!({})));
+    hub.client()
+        .request(Method::POST, "/api/v2/echo")
+        .json(&serde_json::json!({"name": "Acme"}))
+        .query("q", "1")
+        .send::<serde_json::Value>()
+        .await
+        .unwrap();
+    let recorded = hub.requests().remove(0);
+    let shown = format!("{recorded:?}");
+    assert!(shown.contains(r#"body: "{\"name\":\"Acme\"}""#), "{shown}");
+    assert!(shown.contains(r#"("x-api-key", "[REDACTED]")"#), "{shown}");
+    assert!(!shown.contains(MockHub::API_KEY), "{shown}");
+    assert_eq!(recorded.body_text(), r#"{"name":"Acme"}"#);
+    assert_eq!(recorded.query_parameter("q").as_deref(), Some("1"));
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Named {
+        name: String,
+    }
+    assert_eq!(
+        recorded.body_as::<Named>(),
+        Ok(Named {
+            name: "Acme".into()
+        })
+    );
 }

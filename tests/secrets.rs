@@ -6,7 +6,7 @@ mod common;
 use common::{PARTNER_ID, partner};
 use d360_partner::mock::{MockError, MockFault, MockHub};
 use d360_partner::operations::GET_PARTNER;
-use d360_partner::{Client, Error};
+use d360_partner::{Client, Error, Method};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use tracing_subscriber::fmt::MakeWriter;
@@ -119,6 +119,26 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         .unwrap_err();
     shown.push(format!("{error} {error:?}"));
 
+    // Raw requests, for calls the spec lacks: the token flow's refresh, an error, their Debug.
+    hub.route(
+        Method::POST,
+        "/api/v2/partners/{partner_id}/channels/{channel_id}/api_keys",
+        Err::<(), _>(MockError::new(403, "Forbidden")),
+    );
+    let raw = token_client
+        .request(
+            Method::POST,
+            "/api/v2/partners/{partner_id}/channels/{channel_id}/api_keys",
+        )
+        .path_param("partner_id", PARTNER_ID)
+        .path_param("channel_id", "c-1")
+        .json(&serde_json::json!({"name": "rotated"}));
+    shown.push(format!("{raw:?}"));
+    hub.revoke_tokens();
+    let error = raw.send::<serde_json::Value>().await.unwrap_err();
+    shown.push(format!("{error} {error:?}"));
+    shown.extend(hub.requests().iter().map(|request| format!("{request:?}")));
+
     let mut issued_tokens: Vec<String> = hub
         .requests()
         .iter()
@@ -129,14 +149,15 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
     issued_tokens.dedup();
     assert_eq!(
         issued_tokens.len(),
-        2,
-        "a token, and one after the revocation: {issued_tokens:?}"
+        3,
+        "a token, and one after each revocation: {issued_tokens:?}"
     );
 
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     // The capture works: it holds the client's request spans, retries and token events.
     for expected in [
         "d360_partner.request",
+        "operation=\"request\"",
         "retrying",
         "obtained an access token",
         "TRACE",

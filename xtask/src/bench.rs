@@ -2,8 +2,8 @@
 //! overhead, code generation time and build cost, measured side by side in one run, ending with
 //! a `name=value` summary (see BENCHMARKS.md).
 //!
-//! Quick mode (under 10 minutes on 2 cores) runs the request benchmark and the code generation
-//! timings; full mode adds the crate's compile time at 100 operations, the cold builds (vendored
+//! Quick mode (under 10 minutes on 2 cores) runs the request and pagination benchmarks and the
+//! code generation timings; full mode adds the crate's compile time at 100 operations, the cold builds (vendored
 //! and 100-operation spec) against a reference crate, and the rebuild times. `--only` runs one
 //! part; `--crate DIR` measures the build cost of another checkout of this crate (an earlier
 //! commit, say) with this tool. Scratch files live under `target/bench-scratch/`.
@@ -12,6 +12,7 @@ mod builds;
 mod codegen;
 #[path = "../../benches/request/median.rs"]
 mod median;
+mod pagination;
 mod request;
 mod run;
 mod synthetic;
@@ -49,6 +50,8 @@ const TARGETS: &[(&str, Bound, f64)] = &[
     ("codegen_scaling_1000_over_100", Bound::AtMost, 11.0),
     ("crate_compile_100_ops_cpu_s", Bound::AtMost, 10.0),
     ("cold_build_100_ops_ratio", Bound::AtMost, 1.8),
+    // Issue 18: walking a list costs no more than the loop a user writes by hand.
+    ("pagination_items_ratio", Bound::AtMost, 1.05),
 ];
 
 #[derive(Clone, Copy)]
@@ -61,7 +64,7 @@ enum Bound {
 /// `N` operations the benchmarks build (`--synthetic-spec N FILE`), e.g. to swap it in for
 /// `openapi/partners-v2.json` and run the test suite on it.
 pub fn main(args: &[&str]) -> Result<ExitCode, String> {
-    const USAGE: &str = "usage: cargo xtask bench [--quick] [--only request|codegen|builds] [--crate DIR]\n       cargo xtask bench --synthetic-spec N FILE";
+    const USAGE: &str = "usage: cargo xtask bench [--quick] [--only request|pagination|codegen|builds] [--crate DIR]\n       cargo xtask bench --synthetic-spec N FILE";
     if let ["--synthetic-spec", operations, file] = args {
         let operations: usize = operations
             .parse()
@@ -80,7 +83,9 @@ pub fn main(args: &[&str]) -> Result<ExitCode, String> {
     while let Some(arg) = rest.next() {
         match (*arg, rest.clone().next()) {
             ("--quick", _) => quick = true,
-            ("--only", Some(part)) if ["request", "codegen", "builds"].contains(part) => {
+            ("--only", Some(part))
+                if ["request", "pagination", "codegen", "builds"].contains(part) =>
+            {
                 only = Some(*part);
                 rest.next();
             }
@@ -100,6 +105,12 @@ pub fn main(args: &[&str]) -> Result<ExitCode, String> {
     if runs("request") {
         eprintln!("==> request overhead: this client against raw reqwest (cargo bench, release)");
         request::measure(&root, quick, &mut summary)?;
+    }
+    if runs("pagination") {
+        eprintln!(
+            "==> list walking: .items() against a raw reqwest offset loop (fixture crate, release)"
+        );
+        pagination::measure(&root, &scratch, quick, &mut summary)?;
     }
     if runs("codegen") {
         eprintln!("==> code generation: the build script binary, unoptimized, on synthetic specs");

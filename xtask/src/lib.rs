@@ -6,12 +6,14 @@
 //!   difference;
 //! - `diff` classifies the changes between two spec files for users of this client;
 //! - `check --live` and `sync --live` compare with, or take, what upstream serves now, per the
-//!   manifest of the snapshots (`openapi/upstream/manifest.json`).
+//!   manifest of the snapshots (`openapi/upstream/manifest.json`);
+//! - `fixture-crate DIR` writes the workspace built from the fixture pages (see [`fixtures`]).
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod diff;
 pub mod fetch;
+pub mod fixtures;
 pub mod live;
 pub mod manifest;
 pub mod raw;

@@ -16,6 +16,18 @@ fn main() -> ExitCode {
                 ExitCode::from(xtask::cli::EXIT_ERROR)
             })
         }
+        Some((command, [dir])) if command == "fixture-crate" => {
+            match xtask::fixtures::write(&root(), std::path::Path::new(dir)) {
+                Ok(done) => {
+                    done.iter().for_each(|line| println!("{line}"));
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(xtask::cli::EXIT_ERROR)
+                }
+            }
+        }
         _ => ExitCode::from(xtask::cli::run(&args)),
     }
 }

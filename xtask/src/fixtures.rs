@@ -1,0 +1,184 @@
+//! `cargo xtask fixture-crate DIR`: this workspace with the fixture pages (`tests/fixtures/pages/`,
+//! modelled on the rest of the Partner API reference) as its upstream snapshots, merged by the
+//! real `sync` into its spec. The tests build the client (and the command line) from it, and the
+//! pagination benchmark runs on it, since the vendored page has no list operation.
+//!
+//! Its README runs the examples the vendored spec cannot (the list operations') as doctests.
+//!
+//! The copy keeps the workspace's shape (the library, renamed `d360-partner-fixtures` with the
+//! library name `d360_partner`, and every other member) and its `Cargo.lock`, so that a build of
+//! it resolves every dependency with the features the repository's own build uses: with the
+//! repository's target directory, it compiles only its own crates. The `xtask` member is a
+//! stand-in with the real manifest and an empty program.
+
+use crate::spec::{self, Repo};
+use std::path::Path;
+
+/// Where the fixture pages, the calls run against the fixture client and the pagination
+/// benchmark live in the repository.
+const PAGES: &str = "tests/fixtures/pages";
+const TESTS: &str = "tests/fixtures/api";
+const BENCH: &str = "tests/fixtures/bench/pagination";
+/// The median the request benchmark computes, which the pagination benchmark shares.
+const MEDIAN: &str = "benches/request/median.rs";
+/// The URL prefix the manifest records for the fixture pages (as the real pages have it).
+const REFERENCE: &str = "https://docs.360dialog.com/partner/partner-api/api-reference/";
+
+/// Writes the fixture workspace of the repository at `root` into `dir` (emptied first) and syncs
+/// its spec from the fixture pages; returns what `sync` did.
+pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("cannot empty {}: {e}", dir.display()))?;
+    }
+    for part in ["src", "codegen", "build.rs", "Cargo.lock", "cli"] {
+        if root.join(part).exists() {
+            copy(&root.join(part), &dir.join(part))?;
+        }
+    }
+    let readme = read(&root.join("README.md"))?;
+    write_file(&dir.join("README.md"), &fixture_readme(&readme))?;
+    let manifest = read(&root.join("Cargo.toml"))?;
+    write_file(&dir.join("Cargo.toml"), &fixture_manifest(&manifest)?)?;
+    copy(
+        &root.join("xtask/Cargo.toml"),
+        &dir.join("xtask/Cargo.toml"),
+    )?;
+    write_file(
+        &dir.join("xtask/src/main.rs"),
+        "//! Stands in for the repository's xtask, so that this workspace resolves dependency\n\
+         //! features as the repository's does and reuses its compiled dependencies.\n\
+         fn main() {}\n",
+    )?;
+    copy(&root.join(TESTS), &dir.join("tests"))?;
+    copy(&root.join(BENCH), &dir.join("benches/pagination"))?;
+    copy(
+        &root.join(MEDIAN),
+        &dir.join("benches/pagination/median.rs"),
+    )?;
+
+    let upstream = dir.join(spec::UPSTREAM_DIR);
+    copy(&root.join(PAGES), &upstream)?;
+    let mut pages: Vec<String> = std::fs::read_dir(&upstream)
+        .map_err(|e| format!("cannot list {}: {e}", upstream.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .collect();
+    pages.sort();
+    let entries: serde_json::Map<String, serde_json::Value> = pages
+        .iter()
+        .map(|page| {
+            let entry = serde_json::json!({"url": format!("{REFERENCE}{page}"), "taken": "2026-12-01T00:00:00Z"});
+            (page.clone(), entry)
+        })
+        .collect();
+    let index = serde_json::json!({
+        "index": "https://docs.360dialog.com/partner/llms.txt",
+        "reference": REFERENCE,
+        "pages": entries,
+    });
+    let index = serde_json::to_string_pretty(&index).map_err(|e| e.to_string())?;
+    write_file(&upstream.join("manifest.json"), &index)?;
+    let repo = Repo {
+        root: dir.to_path_buf(),
+    };
+    spec::sync(&repo, &[], crate::fetch::DEFAULT_TIMEOUT)
+}
+
+/// The repository's manifest for the fixture workspace: the package renamed (same library
+/// name, so the tests and the command line compile unchanged), the request benchmark (which
+/// lives in the repository) replaced by the pagination one.
+fn fixture_manifest(manifest: &str) -> Result<String, String> {
+    let renamed = manifest
+        .replacen("name = \"d360-partner\"", "name = \"d360-partner-fixtures\"", 1)
+        .replace(
+            "d360-partner = { path = \".\", features = [\"mock\"] }",
+            "d360_partner = { path = \".\", package = \"d360-partner-fixtures\", features = [\"mock\"] }",
+        )
+        .replace(
+            "d360-partner = { path = \"..\"",
+            "d360_partner = { path = \"..\", package = \"d360-partner-fixtures\"",
+        );
+    let bench = renamed
+        .find("[[bench]]")
+        .ok_or("the manifest declares no benchmark")?;
+    let end = renamed[bench..]
+        .find("\n\n")
+        .map_or(renamed.len(), |n| bench + n);
+    let mut out = renamed;
+    out.replace_range(
+        bench..end,
+        "[[bench]]\nname = \"pagination\"\nharness = false",
+    );
+    out.push_str("\n[lib]\nname = \"d360_partner\"\n");
+    Ok(out)
+}
+
+/// The README, whose examples are the crate's doctests, for the fixture client: the examples the
+/// vendored spec cannot run (` ```rust,ignore `, the list operations') run, the others (written
+/// for the vendored operations) are ignored.
+fn fixture_readme(readme: &str) -> String {
+    let mut out = String::with_capacity(readme.len());
+    let mut in_block = false;
+    for line in readme.split_inclusive('\n') {
+        let fence = line.trim_end();
+        let swapped = match fence {
+            _ if in_block => None,
+            "```rust,ignore" => Some("```rust\n"),
+            "```" | "```rust" => Some("```ignore\n"),
+            _ => None,
+        };
+        if fence.starts_with("```") {
+            in_block = !in_block;
+        }
+        out.push_str(swapped.unwrap_or(line));
+    }
+    out
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Copies a file, or a directory with everything in it.
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+        let entries =
+            std::fs::read_dir(from).map_err(|e| format!("cannot list {}: {e}", from.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| e.to_string())?;
+            copy(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        Ok(())
+    } else {
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::copy(from, to)
+            .map(drop)
+            .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_runs_the_examples_the_vendored_spec_cannot() {
+        let readme =
+            "a\n```sh\ncargo test\n```\n```\nvendored();\n```\n```rust,ignore\nlists();\n```\n";
+        assert_eq!(
+            fixture_readme(readme),
+            "a\n```sh\ncargo test\n```\n```ignore\nvendored();\n```\n```rust\nlists();\n```\n"
+        );
+    }
+}
