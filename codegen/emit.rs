@@ -425,6 +425,10 @@ fn table_entry(out: &mut String, op: &Operation) {
         Some(ty) => format!("crate::body::roundtrip::<{ty}>"),
         None => "crate::body::roundtrip_empty".into(),
     };
+    let check = match &op.success_type {
+        Some(ty) => format!("crate::body::check::<{ty}>"),
+        None => "crate::body::check_empty".into(),
+    };
     let body = match &op.body {
         None => "None",
         Some(body) if body.required => "Required",
@@ -450,17 +454,24 @@ fn table_entry(out: &mut String, op: &Operation) {
         "pub const {handle}: crate::operation::Operation<{output}> = crate::operation::Operation::new(&{handle}_INFO);\n",
         handle = op.handle
     );
+    let tags: Vec<String> = op.tags.iter().map(|tag| format!("{tag:?}")).collect();
     let _ = write!(
         out,
         "static {handle}_INFO: crate::operation::OperationInfo = crate::operation::OperationInfo {{
     id: {id:?},
     method: reqwest::Method::{method},
     path: {path:?},
+    summary: {summary},
+    description: {description},
+    tags: &[{tags}],
     parameters: &[\n",
         handle = op.handle,
         id = op.id,
         method = op.method,
         path = op.path,
+        summary = plain(&op.summary),
+        description = plain(&op.description),
+        tags = tags.join(", "),
     );
     for parameter in &op.parameters {
         let location = match parameter.location {
@@ -482,17 +493,44 @@ fn table_entry(out: &mut String, op: &Operation) {
             required: {required},
             style: crate::operation::Style::{style},
             explode: {explode},
+            kind: {kind},
+            description: {description},
         }},",
             name = parameter.name,
             required = parameter.required,
             explode = parameter.explode,
+            kind = parameter.kind,
+            description = plain(&parameter.description),
         );
+    }
+    out.push_str("    ],\n");
+    let _ = writeln!(out, "    body: crate::operation::BodyKind::{body},");
+    match op.body.as_ref().map(|b| b.properties.as_slice()) {
+        None | Some([]) => out.push_str("    body_properties: &[],\n"),
+        Some(properties) => {
+            out.push_str("    body_properties: &[\n");
+            for property in properties {
+                let _ = writeln!(
+                    out,
+                    "        crate::operation::PropertyInfo {{
+            name: {name:?},
+            kind: {kind},
+            required: {required},
+            description: {description},
+        }},",
+                    name = property.name,
+                    kind = property.kind,
+                    required = property.required,
+                    description = plain(&property.description),
+                );
+            }
+            out.push_str("    ],\n");
+        }
     }
     let _ = write!(
         out,
-        "    ],
-    body: crate::operation::BodyKind::{body},
-    success_status: {status},
+        "    success_status: {status},
+    check: {check},
     #[cfg(feature = \"mock\")]
     roundtrip: {roundtrip},
     #[cfg(feature = \"mock\")]
@@ -565,6 +603,15 @@ fn webhook_type(out: &mut String, webhook: &Webhook) {
         format!(" as {}", webhook.name)
     };
     let _ = writeln!(out, "pub use {TYPES}::{}{alias};\n", webhook.payload);
+}
+
+/// A text of the spec as the table holds it: as the spec wrote it (not rustdoc-safe), as a Rust
+/// literal.
+fn plain(text: &Option<String>) -> String {
+    match text {
+        Some(text) => format!("Some({:?})", crate::normalize::plain_text(text)),
+        None => "None".into(),
+    }
 }
 
 /// `ty` as an intra-doc link when it is one of the model types.

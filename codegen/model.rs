@@ -35,6 +35,8 @@ pub struct Operation {
     pub path: String,
     pub summary: Option<String>,
     pub description: Option<String>,
+    /// The spec's tags (a reference page's name).
+    pub tags: Vec<String>,
     pub deprecated: bool,
     pub parameters: Vec<Parameter>,
     pub body: Option<Body>,
@@ -78,12 +80,24 @@ pub struct Parameter {
     pub explode: bool,
     /// The value's Rust type.
     pub rust_type: RustType,
+    /// What its values are, as the table's `Kind` spells it.
+    pub kind: String,
     pub description: Option<String>,
     pub deprecated: bool,
 }
 
 pub struct Body {
     pub rust_type: RustType,
+    pub required: bool,
+    pub description: Option<String>,
+    /// The top-level properties of its schema, in the spec's order.
+    pub properties: Vec<Property>,
+}
+
+/// A top-level property of a request body.
+pub struct Property {
+    pub name: String,
+    pub kind: String,
     pub required: bool,
     pub description: Option<String>,
 }
@@ -162,7 +176,7 @@ fn read_operation(
     let id = text(operation, "operationId").ok_or("has no operationId")?;
     let parameters = parameters(document, path, pointer, operation)
         .into_iter()
-        .map(|(_, parameter)| read_parameter(parameter))
+        .map(|(_, parameter)| read_parameter(document, parameter))
         .collect::<Result<Vec<_>, _>>()?;
     let body = match operation.get("requestBody") {
         Some(body) => {
@@ -172,6 +186,7 @@ fn read_operation(
                 rust_type: rust_type(schema).map_err(|e| format!("request body: {e}"))?,
                 required: body.get("required") == Some(&Value::Bool(true)),
                 description: text(body.as_object().unwrap_or(&Map::new()), "description"),
+                properties: properties(document, schema),
             })
         }
         None => None,
@@ -206,6 +221,14 @@ fn read_operation(
         path: path.to_string(),
         summary: text(operation, "summary"),
         description: text(operation, "description"),
+        tags: operation
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect(),
         deprecated: operation.get("deprecated") == Some(&Value::Bool(true)),
         parameters,
         body,
@@ -216,7 +239,7 @@ fn read_operation(
     })
 }
 
-fn read_parameter(parameter: &Value) -> Result<Parameter, String> {
+fn read_parameter(document: &Value, parameter: &Value) -> Result<Parameter, String> {
     let map = parameter
         .as_object()
         .ok_or("a parameter is not an object")?;
@@ -249,6 +272,7 @@ fn read_parameter(parameter: &Value) -> Result<Parameter, String> {
         style,
         explode,
         rust_type: rust_type(schema).map_err(|e| format!("parameter `{name}`: {e}"))?,
+        kind: kind(document, schema),
         description: text(map, "description"),
         deprecated: map.get("deprecated") == Some(&Value::Bool(true)),
         name,
@@ -297,6 +321,78 @@ pub fn rust_type(schema: &Value) -> Result<RustType, String> {
         _ => Err(format!(
             "no Rust type for the inline schema {schema}; give it a component"
         )),
+    }
+}
+
+/// The top-level properties of a body's schema (through its `$ref`), in the spec's order.
+fn properties(document: &Value, schema: &Value) -> Vec<Property> {
+    let schema = crate::normalize::resolve(document, schema);
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, property)| Property {
+            name: name.clone(),
+            kind: kind(document, property),
+            required: required.contains(&name.as_str()),
+            description: property
+                .as_object()
+                .and_then(|map| text(map, "description"))
+                .or_else(|| {
+                    let resolved = crate::normalize::resolve(document, property);
+                    resolved
+                        .as_object()
+                        .and_then(|map| text(map, "description"))
+                }),
+        })
+        .collect()
+}
+
+/// What a schema's values are, as the table's `Kind` spells it (`crate::operation::Kind::..`):
+/// through `$ref`s and a single `allOf`; string enums (components since the passes) with
+/// their values.
+pub fn kind(document: &Value, schema: &Value) -> String {
+    const KIND: &str = "crate::operation::Kind";
+    let resolved = crate::normalize::resolve(document, schema);
+    let Value::Object(map) = resolved else {
+        return format!("{KIND}::Any");
+    };
+    if let Some(Value::Array(parts)) = map.get("allOf")
+        && let [only] = parts.as_slice()
+    {
+        return kind(document, only);
+    }
+    if crate::normalize::is_string_enum(map) {
+        let values: Vec<String> = map["enum"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|value| format!("{value:?}"))
+            .collect();
+        return format!("{KIND}::Enum(&[{}])", values.join(", "));
+    }
+    match map.get("type").and_then(Value::as_str) {
+        Some("string") => format!("{KIND}::String"),
+        Some("integer") => format!("{KIND}::Integer"),
+        Some("number") => format!("{KIND}::Number"),
+        Some("boolean") => format!("{KIND}::Boolean"),
+        Some("array") => format!(
+            "{KIND}::Array(&{})",
+            map.get("items")
+                .map_or_else(|| format!("{KIND}::Any"), |items| kind(document, items))
+        ),
+        Some("object") => format!("{KIND}::Object"),
+        None if map.contains_key("properties") => format!("{KIND}::Object"),
+        _ => format!("{KIND}::Any"),
     }
 }
 

@@ -23,7 +23,7 @@ mod names;
 #[path = "naming.rs"]
 pub mod naming;
 
-pub use docs::rustdoc_safe_descriptions;
+pub use docs::{plain_text, rustdoc_safe_descriptions};
 pub use leniency::{
     accept_null_for_free_form_objects, allow_unknown_fields, drop_non_string_enums,
     integers_as_i64, optional_ref_for_anyof_with_free_object, plain_strings_and_arrays,

@@ -80,6 +80,44 @@ pub fn rustdoc_safe(text: &str) -> String {
     out
 }
 
+/// A description made rustdoc-safe by [`rustdoc_safe`], as the spec wrote it: for the
+/// operation table, whose texts tools show in a terminal (`--help`), not through rustdoc.
+pub fn plain_text(safe: &str) -> String {
+    let mut out = String::with_capacity(safe.len());
+    let mut rest = safe;
+    while let Some(c) = rest.chars().next() {
+        let taken = if c == '`' {
+            let ticks = rest.len() - rest.trim_start_matches('`').len();
+            let fence = &rest[..ticks];
+            let end = rest[ticks..]
+                .find(fence)
+                .map_or(ticks, |at| ticks + at + ticks);
+            out.push_str(&rest[..end]);
+            end
+        } else if let Some(url) = rest
+            .strip_prefix("<http")
+            .and_then(|tail| tail.find('>').map(|end| &rest[1..end + 5]))
+        {
+            out.push_str(url);
+            url.len() + 2
+        } else if let Some(escaped) = ["\\[", "\\]", "&lt;"]
+            .into_iter()
+            .find(|escaped| rest.starts_with(escaped))
+        {
+            out.push_str(match escaped {
+                "&lt;" => "<",
+                other => &other[1..],
+            });
+            escaped.len()
+        } else {
+            out.push(c);
+            c.len_utf8()
+        };
+        rest = &rest[taken..];
+    }
+    out
+}
+
 /// The length of a Markdown link `[text](target)` at the start of `text`, if there is one.
 fn markdown_link_length(text: &str) -> Option<usize> {
     let label_end = text.strip_prefix('[')?.find(']')? + 1;
@@ -130,6 +168,19 @@ mod tests {
             "- **created**: Initial status"
         );
         assert_eq!(rustdoc_safe("unclosed `tick [x]"), "unclosed `tick \\[x\\]");
+    }
+
+    #[test]
+    fn plain_text_gives_back_what_the_spec_wrote() {
+        for text in [
+            "[Deprecated] Stripe public key",
+            "Allowed keys: ['id', 'partner_id']",
+            "See https://docs.360dialog.com/x. Or (https://a.example).",
+            "Values: <value> or `Vec<T>` [a](https://b.example) \\[kept\\]",
+            "unclosed `tick [x] &amp;",
+        ] {
+            assert_eq!(plain_text(&rustdoc_safe(text)), text);
+        }
     }
 
     #[test]

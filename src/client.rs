@@ -58,6 +58,8 @@ pub(crate) struct Shared {
     /// The limit of one attempt (lowered to what is left of the retry budget).
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: usize,
+    /// What the HTTP client sends as `User-Agent` (kept to show in dry runs).
+    pub(crate) user_agent: reqwest::header::HeaderValue,
 }
 
 impl Client {
@@ -159,7 +161,11 @@ impl ClientBuilder {
     pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
         let read = |name: &str| match lookup(name) {
             Some(value) if value.trim().is_empty() => {
-                Err(Error::Config(format!("{name} is set but empty")))
+                let message = format!("{name} is set but empty");
+                Err(match name {
+                    env::BASE_URL => Error::Config(message),
+                    _ => Error::Credentials(message),
+                })
             }
             other => Ok(other),
         };
@@ -175,21 +181,21 @@ impl ClientBuilder {
                 (builder.credentials(username, password), env::USERNAME)
             }
             (None, None, Some(_), None) => {
-                return Err(Error::Config(format!(
+                return Err(Error::Credentials(format!(
                     "{} is set but {} is not",
                     env::USERNAME,
                     env::PASSWORD
                 )));
             }
             (None, None, None, Some(_)) => {
-                return Err(Error::Config(format!(
+                return Err(Error::Credentials(format!(
                     "{} is set but {} is not",
                     env::PASSWORD,
                     env::USERNAME
                 )));
             }
             (None, None, None, None) => {
-                return Err(Error::Config(format!(
+                return Err(Error::Credentials(format!(
                     "no credentials: set {} (or {}, or {} and {})",
                     env::API_KEY,
                     env::BEARER_TOKEN,
@@ -340,14 +346,14 @@ impl ClientBuilder {
     /// followed, whatever else is configured.
     pub fn build(self) -> Result<Client> {
         let auth = self.auth.ok_or_else(|| {
-            Error::Config(
+            Error::Credentials(
                 "no credentials: call .api_key(..), .bearer_token(..) or .credentials(..)".into(),
             )
         })?;
         let base_url = normalize_base_url(&self.base_url, self.allow_insecure_http)?;
         let request_auth = auth
             .for_requests(base_url.as_str().trim_end_matches('/'))
-            .map_err(|why| Error::Config(why.into()))?;
+            .map_err(|why| Error::Credentials(why.into()))?;
         let user_agent = match &self.user_agent {
             Some(product) if product.trim().is_empty() => {
                 return Err(Error::Config("the user agent is empty".into()));
@@ -359,7 +365,7 @@ impl ClientBuilder {
             Error::Config("the user agent contains characters not allowed in an HTTP header".into())
         })?;
         let mut http = crate::tls::configure(reqwest::ClientBuilder::new(), &self.extra_roots.0)?
-            .user_agent(user_agent)
+            .user_agent(user_agent.clone())
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .local_address(self.local_address)
@@ -380,6 +386,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
+                user_agent,
             }),
         })
     }

@@ -95,8 +95,11 @@ pub enum Error {
     /// The request was refused before anything was sent: a required parameter unset, an empty
     /// path parameter, a body that cannot be serialized.
     InvalidRequest(String),
-    /// The client could not be configured (no credentials, a malformed base URL, ...).
+    /// The client could not be configured (a malformed base URL, a proxy, TLS, ...).
     Config(String),
+    /// No usable credentials: none given (the message names the environment variables when they
+    /// were read), one empty, or one that cannot travel in a header. Nothing was sent.
+    Credentials(String),
     /// A page of a list stream (`.pages()`, `.items()`) failed: its request failed (the
     /// error's accessors answer for that failure), or the hub's answer would make the stream
     /// repeat or skip items. The stream ends after it.
@@ -273,9 +276,11 @@ impl Error {
             Error::ResponseTooLarge { status, .. } | Error::UnexpectedStatus { status } => {
                 Some(*status)
             }
-            Error::Transport(_) | Error::InvalidRequest(_) | Error::Config(_) | Error::Page(_) => {
-                None
-            }
+            Error::Transport(_)
+            | Error::InvalidRequest(_)
+            | Error::Config(_)
+            | Error::Credentials(_)
+            | Error::Page(_) => None,
         }
     }
 
@@ -334,7 +339,10 @@ impl Error {
     /// opened), so a `false` means repeating an update cannot apply it twice.
     pub fn request_sent(&self) -> bool {
         match self.request_error() {
-            Error::InvalidRequest(_) | Error::Config(_) | Error::Auth(_) => false,
+            Error::InvalidRequest(_)
+            | Error::Config(_)
+            | Error::Credentials(_)
+            | Error::Auth(_) => false,
             Error::Transport(transport) => !transport.is_connect(),
             Error::Api(_)
             | Error::Decode(_)
@@ -417,7 +425,10 @@ impl fmt::Display for Error {
             Error::UnexpectedStatus { status } => write!(f, "unexpected HTTP status {status}"),
             Error::Transport(transport) => transport.fmt(f),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
-            Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            // Credentials are part of the client's configuration; the variant tells them apart.
+            Error::Config(message) | Error::Credentials(message) => {
+                write!(f, "invalid client configuration: {message}")
+            }
             Error::Page(page) => {
                 write!(f, "{}: the page at offset {}", page.operation, page.offset)?;
                 match &page.failure {
@@ -543,7 +554,11 @@ mod tests {
 
     #[test]
     fn errors_refused_before_sending_say_so() {
-        for error in [Error::InvalidRequest("x".into()), Error::Config("x".into())] {
+        for error in [
+            Error::InvalidRequest("x".into()),
+            Error::Config("x".into()),
+            Error::Credentials("x".into()),
+        ] {
             assert!(!error.request_sent(), "{error}");
             assert!(std::error::Error::source(&error).is_none());
         }

@@ -5,6 +5,8 @@
 mod auth;
 mod body;
 mod client;
+mod dry_run;
+mod dynamic;
 mod error;
 mod json_path;
 #[cfg(feature = "mock")]
@@ -38,7 +40,7 @@ pub mod types {
 /// streams of their pages and items. Generated at build time from `openapi/partners-v2.json`.
 pub mod operations {
     pub use crate::operation::{
-        BodyKind, Location, Operation, OperationInfo, ParameterInfo, Style,
+        BodyKind, Kind, Location, Operation, OperationInfo, ParameterInfo, PropertyInfo, Style,
     };
     pub use crate::paginate::{Items, ListInfo, Page, PageSummary, Pages};
     pub use crate::send::Pending;
@@ -57,6 +59,8 @@ pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env,
 };
+pub use dry_run::{DryRun, REDACTED};
+pub use dynamic::OperationCall;
 pub use error::{
     ApiError, ApiErrorBody, ApiErrorMeta, AuthError, BODY_PREFIX_LIMIT, DecodeError, Error,
     PageError, PageFailure, Result, TransportError,

@@ -11,9 +11,15 @@ pub struct OperationInfo {
     pub(crate) id: &'static str,
     pub(crate) method: reqwest::Method,
     pub(crate) path: &'static str,
+    pub(crate) summary: Option<&'static str>,
+    pub(crate) description: Option<&'static str>,
+    pub(crate) tags: &'static [&'static str],
     pub(crate) parameters: &'static [ParameterInfo],
     pub(crate) body: BodyKind,
+    pub(crate) body_properties: &'static [PropertyInfo],
     pub(crate) success_status: u16,
+    /// Decodes a success body as the operation's type (calls made from data keep the JSON).
+    pub(crate) check: crate::body::Check,
     /// Decodes a success body as the operation's type and serializes it again (contract tests).
     #[cfg(feature = "mock")]
     pub(crate) roundtrip: fn(reqwest::StatusCode, &[u8]) -> crate::Result<serde_json::Value>,
@@ -38,6 +44,21 @@ impl OperationInfo {
         self.path
     }
 
+    /// The spec's one-line summary, e.g. `Retrieve partner`.
+    pub fn summary(&self) -> Option<&'static str> {
+        self.summary
+    }
+
+    /// The spec's description.
+    pub fn description(&self) -> Option<&'static str> {
+        self.description
+    }
+
+    /// The spec's tags (the reference page's name, e.g. `Partner Management`).
+    pub fn tags(&self) -> &'static [&'static str] {
+        self.tags
+    }
+
     /// The parameters, in the spec's order.
     pub fn parameters(&self) -> &'static [ParameterInfo] {
         self.parameters
@@ -46,6 +67,12 @@ impl OperationInfo {
     /// Whether the operation takes a JSON request body, and whether it must have one.
     pub fn body(&self) -> BodyKind {
         self.body
+    }
+
+    /// The top-level properties of the request body's schema, in the spec's order; empty when
+    /// the operation takes no body or its schema declares none.
+    pub fn body_properties(&self) -> &'static [PropertyInfo] {
+        self.body_properties
     }
 
     /// The status of the success response the spec declares.
@@ -69,6 +96,8 @@ pub struct ParameterInfo {
     pub(crate) required: bool,
     pub(crate) style: Style,
     pub(crate) explode: bool,
+    pub(crate) kind: Kind,
+    pub(crate) description: Option<&'static str>,
 }
 
 impl ParameterInfo {
@@ -95,6 +124,80 @@ impl ParameterInfo {
     /// Whether an array goes as one `name=item` pair per item (`true`) or one joined value.
     pub fn explode(&self) -> bool {
         self.explode
+    }
+
+    /// What its values are.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The spec's description.
+    pub fn description(&self) -> Option<&'static str> {
+        self.description
+    }
+}
+
+/// A top-level property of an operation's request body.
+#[derive(Debug)]
+pub struct PropertyInfo {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) required: bool,
+    pub(crate) description: Option<&'static str>,
+}
+
+impl PropertyInfo {
+    /// Its name in the JSON body.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// What its values are.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Whether a body must have it.
+    pub fn required(&self) -> bool {
+        self.required
+    }
+
+    /// The spec's description.
+    pub fn description(&self) -> Option<&'static str> {
+        self.description
+    }
+}
+
+/// What a parameter's or property's values are, as the spec says, for tools that build
+/// requests from text (the command line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// Text.
+    String,
+    /// A whole number.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// One of these strings (the enum is open: the hub may answer others).
+    Enum(&'static [&'static str]),
+    /// A list of values of one kind.
+    Array(&'static Kind),
+    /// A JSON object.
+    Object,
+    /// Any JSON value.
+    Any,
+}
+
+impl Kind {
+    /// Whether a value is one scalar (text, a number, a boolean, an enum value).
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Kind::String | Kind::Integer | Kind::Number | Kind::Boolean | Kind::Enum(_)
+        )
     }
 }
 

@@ -250,6 +250,11 @@ impl<'a, P: Page> Pages<'a, P> {
         self
     }
 
+    /// The list these are the pages of.
+    pub fn list(&self) -> &'static ListInfo {
+        self.list
+    }
+
     /// Every item of every page, as a stream.
     pub fn items(self) -> Items<'a, P> {
         Items {

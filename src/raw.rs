@@ -86,6 +86,12 @@ impl<'a> RawRequest<'a> {
     pub fn send<T: DeserializeOwned>(self) -> Pending<'a, T> {
         Pending::new(self.client, self.request, Received::json_or_null)
     }
+
+    /// What the request would send, sending nothing (refused as [`send`](Self::send) refuses
+    /// it); credentials show as `[redacted]`.
+    pub fn dry_run(&self) -> crate::Result<crate::dry_run::DryRun> {
+        self.client.dry_run(&self.request)
+    }
 }
 
 impl fmt::Debug for RawRequest<'_> {

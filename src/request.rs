@@ -577,6 +577,9 @@ mod tests {
         id: "list_things",
         method: reqwest::Method::GET,
         path: "/api/v2/partners/{partner_id}/things/{thing_id}.json",
+        summary: None,
+        description: None,
+        tags: &[],
         parameters: &[
             ParameterInfo {
                 name: "partner_id",
@@ -584,6 +587,8 @@ mod tests {
                 required: true,
                 style: Style::Form,
                 explode: false,
+                kind: crate::operation::Kind::Any,
+                description: None,
             },
             ParameterInfo {
                 name: "thing_id",
@@ -591,6 +596,8 @@ mod tests {
                 required: true,
                 style: Style::Form,
                 explode: false,
+                kind: crate::operation::Kind::Any,
+                description: None,
             },
             ParameterInfo {
                 name: "countries",
@@ -598,6 +605,8 @@ mod tests {
                 required: false,
                 style: Style::Form,
                 explode: true,
+                kind: crate::operation::Kind::Any,
+                description: None,
             },
             ParameterInfo {
                 name: "ids",
@@ -605,6 +614,8 @@ mod tests {
                 required: false,
                 style: Style::Form,
                 explode: false,
+                kind: crate::operation::Kind::Any,
+                description: None,
             },
             ParameterInfo {
                 name: "words",
@@ -612,6 +623,8 @@ mod tests {
                 required: false,
                 style: Style::SpaceDelimited,
                 explode: false,
+                kind: crate::operation::Kind::Any,
+                description: None,
             },
             ParameterInfo {
                 name: "filters",
@@ -619,6 +632,8 @@ mod tests {
                 required: false,
                 style: Style::Json,
                 explode: false,
+                kind: crate::operation::Kind::Any,
+                description: None,
             },
             ParameterInfo {
                 name: "limit",
@@ -626,6 +641,8 @@ mod tests {
                 required: false,
                 style: Style::Form,
                 explode: true,
+                kind: crate::operation::Kind::Any,
+                description: None,
             },
             ParameterInfo {
                 name: "x-trace",
@@ -633,10 +650,14 @@ mod tests {
                 required: false,
                 style: Style::Form,
                 explode: false,
+                kind: crate::operation::Kind::Any,
+                description: None,
             },
         ],
         body: BodyKind::Optional,
+        body_properties: &[],
         success_status: 200,
+        check: crate::body::check_empty,
         #[cfg(feature = "mock")]
         roundtrip: crate::body::roundtrip_empty,
         #[cfg(feature = "mock")]

@@ -43,6 +43,26 @@ impl<'a, T> Pending<'a, T> {
     }
 }
 
+impl<'a, T> Pending<'a, T> {
+    /// The call of `request` on `client` whose success body must also pass `check` (decode as
+    /// the operation's type) before `decode` reads it: for calls that keep the body as JSON.
+    pub(crate) fn checked(
+        client: &'a Client,
+        request: Request,
+        check: crate::body::Check,
+        decode: fn(Received) -> Result<T>,
+    ) -> Self {
+        Pending {
+            sending: Box::pin(async move {
+                let received = client.execute(request).await?;
+                check(received.status, &received.body)?;
+                Ok(received)
+            }),
+            decode,
+        }
+    }
+}
+
 impl<T> Future for Pending<'_, T> {
     type Output = Result<T>;
 
