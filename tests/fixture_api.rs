@@ -20,7 +20,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// cores; the bound is for a hung build.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(1200);
 /// The tests each file of `tests/fixtures/api/` holds; a run with fewer did not run them all.
-const TESTS: [(&str, usize); 2] = [("calls", 13), ("pages", 15)];
+const TESTS: [(&str, usize); 3] = [("calls", 13), ("pages", 15), ("fixture_cli", 4)];
 /// The README's examples marked ` ```rust,ignore ` (they need a list operation), which run on the
 /// fixture client.
 const README_LIST_EXAMPLES: usize = 2;

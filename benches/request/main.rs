@@ -11,6 +11,7 @@
 
 mod measure;
 mod median;
+mod partner;
 mod raw;
 mod server;
 

@@ -9,6 +9,7 @@
 //! commit, say) with this tool. Scratch files live under `target/bench-scratch/`.
 
 mod builds;
+mod cli;
 mod codegen;
 #[path = "../../benches/request/median.rs"]
 mod median;
@@ -52,6 +53,8 @@ const TARGETS: &[(&str, Bound, f64)] = &[
     ("cold_build_100_ops_ratio", Bound::AtMost, 1.8),
     // Issue 18: walking a list costs no more than the loop a user writes by hand.
     ("pagination_items_ratio", Bound::AtMost, 1.05),
+    // Issue 19: a call from the command line costs at most half again a curl call.
+    ("cli_call_ratio", Bound::AtMost, 1.5),
 ];
 
 #[derive(Clone, Copy)]
@@ -60,15 +63,15 @@ enum Bound {
     AtLeast,
 }
 
-/// Runs the benchmarks named by `args` (`--quick` or nothing), or writes the synthetic spec of
-/// `N` operations the benchmarks build (`--synthetic-spec N FILE`), e.g. to swap it in for
-/// `openapi/partners-v2.json` and run the test suite on it.
-pub fn main(args: &[&str]) -> Result<ExitCode, String> {
-    const USAGE: &str = "usage: cargo xtask bench [--quick] [--only request|pagination|codegen|builds] [--crate DIR]\n       cargo xtask bench --synthetic-spec N FILE";
-    if let ["--synthetic-spec", operations, file] = args {
+/// Runs the benchmarks the options name (`--quick`, `--only PART`, `--crate DIR`), or writes the
+/// synthetic spec of `N` operations the benchmarks build (`--synthetic-spec N FILE`), e.g. to
+/// swap it in for `openapi/partners-v2.json` and run the test suite on it.
+pub fn main(options: &clap::ArgMatches) -> Result<ExitCode, String> {
+    if let Some(mut values) = options.get_many::<String>("synthetic-spec") {
+        let (operations, file) = (values.next().expect("N"), values.next().expect("FILE"));
         let operations: usize = operations
             .parse()
-            .map_err(|_| format!("`{operations}` is not a number of operations\n{USAGE}"))?;
+            .map_err(|_| format!("`{operations}` is not a number of operations"))?;
         let seed = std::fs::read_to_string(crate::root().join("openapi/partners-v2.json"))
             .map_err(|e| format!("cannot read the vendored spec: {e}"))?;
         let seed = serde_json::from_str(&seed).map_err(|e| e.to_string())?;
@@ -78,24 +81,12 @@ pub fn main(args: &[&str]) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let root = crate::root();
-    let (mut quick, mut only, mut crate_root) = (false, None, root.clone());
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match (*arg, rest.clone().next()) {
-            ("--quick", _) => quick = true,
-            ("--only", Some(part))
-                if ["request", "pagination", "codegen", "builds"].contains(part) =>
-            {
-                only = Some(*part);
-                rest.next();
-            }
-            ("--crate", Some(dir)) => {
-                crate_root = PathBuf::from(dir);
-                rest.next();
-            }
-            _ => return Err(USAGE.into()),
-        }
-    }
+    let quick = options.get_flag("quick");
+    let only = options.get_one::<String>("only").map(String::as_str);
+    let crate_root = options
+        .get_one::<PathBuf>("crate")
+        .cloned()
+        .unwrap_or_else(|| root.clone());
     let runs = |part: &str| only.is_none_or(|only| only == part);
     let scratch = root.join("target/bench-scratch");
     std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create scratch dir: {e}"))?;
@@ -111,6 +102,10 @@ pub fn main(args: &[&str]) -> Result<ExitCode, String> {
             "==> list walking: .items() against a raw reqwest offset loop (fixture crate, release)"
         );
         pagination::measure(&root, &scratch, quick, &mut summary)?;
+    }
+    if runs("cli") {
+        eprintln!("==> command line: d360 get-partner against curl, process by process (release)");
+        cli::measure(&root, &mut summary)?;
     }
     if runs("codegen") {
         eprintln!("==> code generation: the build script binary, unoptimized, on synthetic specs");

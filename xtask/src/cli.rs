@@ -5,6 +5,7 @@ use crate::fetch;
 use crate::live;
 use crate::report::{self, Format};
 use crate::spec::{self, Checked, Repo, VENDORED};
+use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -13,32 +14,160 @@ use std::time::Duration;
 /// diff's: no change, non-breaking, breaking.
 pub const EXIT_ERROR: u8 = 3;
 
-/// The usage text printed on a usage error.
-pub const USAGE: &str = "\
-usage: cargo xtask spec sync  [--root DIR] [--timeout SECS] [--upstream] [PAGE.md|URL...]
-       cargo xtask spec sync  [--root DIR] [--timeout SECS] --live [--add URL...]
-       cargo xtask spec check [--root DIR] [--timeout SECS] [--format text|json] [--upstream PAGE.md|URL...]
-       cargo xtask spec check [--root DIR] [--timeout SECS] --live
-       cargo xtask spec diff  [--format text|json] OLD.json NEW.json
-       cargo xtask bench [--quick]        (see BENCHMARKS.md)
-exit codes: 0 no change, 1 only non-breaking changes, 2 a breaking change, 3 error";
-
-/// Options and operands of one command line.
-#[derive(Debug, Default)]
-struct Arguments {
-    root: Option<PathBuf>,
-    timeout: Option<Duration>,
-    format: Option<Format>,
-    upstream: bool,
-    live: bool,
-    /// Operands after `--add`.
-    add: Option<Vec<String>>,
-    operands: Vec<String>,
+/// The whole command line of the tool: `spec sync|check|diff`, `bench`, `fixture-crate`.
+/// Parsed with clap, as the `d360` command line is; a usage error is exit 3 (0, 1 and 2 are the
+/// diff's), `--help` exit 0.
+pub fn command() -> Command {
+    let root = || {
+        Arg::new("root")
+            .long("root")
+            .value_name("DIR")
+            .value_parser(clap::value_parser!(PathBuf))
+            .help("The repository to work on (default: this one)")
+    };
+    let timeout = || {
+        Arg::new("timeout")
+            .long("timeout")
+            .value_name("SECS")
+            .value_parser(seconds)
+            .help("How long a fetch may take (default 30)")
+    };
+    let format = || {
+        Arg::new("format")
+            .long("format")
+            .value_name("FORMAT")
+            .value_parser(["text", "json"])
+            .help("How changes are printed (default text)")
+    };
+    let live = || {
+        Arg::new("live")
+            .long("live")
+            .action(ArgAction::SetTrue)
+            .conflicts_with_all(["upstream", "pages"])
+            .help("Fetch every page of the manifest (and the documentation index) now")
+    };
+    let upstream = || {
+        Arg::new("upstream")
+            .long("upstream")
+            .action(ArgAction::SetTrue)
+            .help("The operands are upstream pages (files or URLs)")
+    };
+    let pages = || {
+        Arg::new("pages")
+            .value_name("PAGE.md|URL")
+            .num_args(0..)
+            .help("Pages to use instead of the snapshots")
+    };
+    let spec = Command::new("spec")
+        .about("Keep the vendored spec equal to upstream and classify its changes")
+        .after_help("Exit codes: 0 no change, 1 only non-breaking changes, 2 a breaking change, 3 error.")
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("sync")
+                .about("Rewrite the vendored spec from the snapshots, the pages given, or upstream (--live)")
+                .args([root(), timeout(), upstream(), live(), pages()])
+                .arg(
+                    Arg::new("add")
+                        .long("add")
+                        .value_name("URL")
+                        .num_args(1..)
+                        .action(ArgAction::Append)
+                        .requires("live")
+                        .help("With --live: a page to vendor that the manifest does not list yet"),
+                ),
+        )
+        .subcommand(
+            Command::new("check")
+                .about("Compare the vendored spec with the snapshots, the pages given, or upstream (--live)")
+                .args([root(), timeout(), format(), upstream(), live(), pages()]),
+        )
+        .subcommand(
+            Command::new("diff")
+                .about("Classify the changes between two spec files for users of this client")
+                .arg(format())
+                .arg(Arg::new("old").required(true).value_name("OLD.json"))
+                .arg(Arg::new("new").required(true).value_name("NEW.json")),
+        );
+    let bench = Command::new("bench")
+        .about("Benchmarks: request overhead, list walking, code generation, build cost (BENCHMARKS.md)")
+        .arg(Arg::new("quick").long("quick").action(ArgAction::SetTrue).help("Fewer rounds, no cold builds (under 10 minutes)"))
+        .arg(
+            Arg::new("only")
+                .long("only")
+                .value_parser(["request", "pagination", "cli", "codegen", "builds"])
+                .help("Run one part"),
+        )
+        .arg(
+            Arg::new("crate")
+                .long("crate")
+                .value_name("DIR")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Measure the build cost of another checkout of this crate"),
+        )
+        .arg(
+            Arg::new("synthetic-spec")
+                .long("synthetic-spec")
+                .num_args(2)
+                .value_names(["N", "FILE"])
+                .conflicts_with_all(["quick", "only", "crate"])
+                .help("Write the N-operation synthetic spec the benchmarks build to FILE"),
+        );
+    let fixture_crate = Command::new("fixture-crate")
+        .about("Write the workspace built from the fixture pages (tests/fixtures/pages) to DIR")
+        .arg(
+            Arg::new("dir")
+                .required(true)
+                .value_name("DIR")
+                .value_parser(clap::value_parser!(PathBuf)),
+        );
+    Command::new("xtask")
+        .bin_name("cargo xtask")
+        .about("Project tooling of d360-partner")
+        .subcommand_required(true)
+        .subcommand(spec)
+        .subcommand(bench)
+        .subcommand(fixture_crate)
 }
 
-/// Runs the tool on its arguments (without the program name); returns the exit code.
+/// `--timeout SECS`: seconds above 0.
+fn seconds(value: &str) -> Result<Duration, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("`{value}`: expected seconds > 0"))
+}
+
+/// Parses `args` (without the program name): the matches, or the exit code after clap printed
+/// the help (0) or the usage error (3).
+pub fn parse(args: &[String]) -> Result<ArgMatches, u8> {
+    let argv = std::iter::once("xtask".to_string()).chain(args.iter().cloned());
+    command().try_get_matches_from(argv).map_err(|error| {
+        let _ = error.print();
+        if error.use_stderr() { EXIT_ERROR } else { 0 }
+    })
+}
+
+/// Runs `spec` on its arguments (without the program name); returns the exit code.
 pub fn run(args: &[String]) -> u8 {
-    match dispatch(args) {
+    match parse(args) {
+        Ok(matches) => match matches.subcommand() {
+            Some(("spec", spec)) => run_spec(spec),
+            _ => {
+                eprintln!(
+                    "error: `cargo xtask bench` and `fixture-crate` run from the xtask binary"
+                );
+                EXIT_ERROR
+            }
+        },
+        Err(code) => code,
+    }
+}
+
+/// Runs a parsed `spec` command; returns the exit code.
+pub fn run_spec(spec: &ArgMatches) -> u8 {
+    match dispatch(spec) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
@@ -47,99 +176,49 @@ pub fn run(args: &[String]) -> u8 {
     }
 }
 
-fn dispatch(args: &[String]) -> Result<u8, String> {
-    let (command, rest) = match args {
-        [spec, command, rest @ ..] if spec == "spec" => (command.as_str(), rest),
-        _ => return Err(format!("expected a spec or bench command\n{USAGE}")),
-    };
-    let allowed: &[&str] = match command {
-        "sync" => &["--root", "--timeout", "--upstream", "--live", "--add"],
-        "check" => &["--root", "--timeout", "--format", "--upstream", "--live"],
-        "diff" => &["--format"],
-        other => return Err(format!("unknown command `spec {other}`\n{USAGE}")),
-    };
-    let arguments = parse(rest, allowed)?;
+fn dispatch(spec: &ArgMatches) -> Result<u8, String> {
+    let (command, arguments) = spec.subcommand().expect("a spec command is required");
     let repo = arguments
-        .root
-        .clone()
-        .map(|root| Repo { root })
+        .try_get_one::<PathBuf>("root")
+        .ok()
+        .flatten()
+        .map(|root| Repo { root: root.clone() })
         .unwrap_or_else(Repo::this);
-    let timeout = arguments.timeout.unwrap_or(fetch::DEFAULT_TIMEOUT);
-    let format = arguments.format.unwrap_or(Format::Text);
-    if arguments.live {
-        return match command {
-            "sync" => sync_live(&repo, arguments.add.as_deref().unwrap_or(&[]), timeout),
-            _ => check_live(&repo, timeout),
-        };
-    }
-    match command {
-        "sync" => sync(&repo, &arguments.operands, timeout),
-        "check" => check(&repo, &arguments.operands, timeout, format),
-        _ => match arguments.operands.as_slice() {
-            [old, new] => diff_files(old, new, format),
-            _ => Err(format!(
-                "`spec diff` takes two files, OLD.json NEW.json\n{USAGE}"
-            )),
-        },
-    }
-}
-
-fn parse(args: &[String], allowed: &[&str]) -> Result<Arguments, String> {
-    let mut parsed = Arguments::default();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        if !arg.starts_with("--") {
-            match &mut parsed.add {
-                Some(add) => add.push(arg.clone()),
-                None => parsed.operands.push(arg.clone()),
-            }
-            continue;
-        }
-        if !allowed.contains(&arg.as_str()) {
-            return Err(format!("unknown option `{arg}` for this command\n{USAGE}"));
-        }
-        match arg.as_str() {
-            // Marks the operands that follow as pages; they are operands anyway.
-            "--upstream" => parsed.upstream = true,
-            "--live" => parsed.live = true,
-            "--add" => {
-                parsed.add.get_or_insert_with(Vec::new);
-            }
-            _ => {
-                let value = args
-                    .next()
-                    .ok_or_else(|| format!("`{arg}` needs a value\n{USAGE}"))?;
-                match arg.as_str() {
-                    "--root" => parsed.root = Some(PathBuf::from(value)),
-                    "--format" => parsed.format = Some(value.parse()?),
-                    "--timeout" => {
-                        let seconds: f64 = value
-                            .parse()
-                            .ok()
-                            .filter(|s: &f64| s.is_finite() && *s > 0.0)
-                            .ok_or_else(|| format!("`--timeout {value}`: expected seconds > 0"))?;
-                        parsed.timeout = Some(Duration::from_secs_f64(seconds));
-                    }
-                    _ => unreachable!("every allowed option is matched"),
-                }
-            }
-        }
-    }
-    let misuse = match &parsed {
-        a if a.add.is_some() && !a.live => Some("`--add` needs `--live`"),
-        a if a.add.as_ref().is_some_and(Vec::is_empty) => Some("`--add` needs at least one URL"),
-        a if a.live && a.upstream => Some("`--live` and `--upstream` exclude each other"),
-        a if a.live && !a.operands.is_empty() => {
-            Some("`--live` fetches the pages the manifest lists; name new pages with `--add URL`")
-        }
-        a if a.live && a.format == Some(Format::Json) => {
-            Some("`--live` reports in text only; `--format json` is for `check` and `diff`")
-        }
-        _ => None,
+    let timeout = arguments
+        .try_get_one::<Duration>("timeout")
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(fetch::DEFAULT_TIMEOUT);
+    let format = match arguments
+        .try_get_one::<String>("format")
+        .ok()
+        .flatten()
+        .map(String::as_str)
+    {
+        Some("json") => Format::Json,
+        _ => Format::Text,
     };
-    match misuse {
-        Some(message) => Err(format!("{message}\n{USAGE}")),
-        None => Ok(parsed),
+    let strings = |id: &str| -> Vec<String> {
+        arguments
+            .try_get_many::<String>(id)
+            .ok()
+            .flatten()
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    };
+    let live = arguments.try_get_one::<bool>("live").ok().flatten() == Some(&true);
+    match (command, live) {
+        ("check", true) if format == Format::Json => {
+            Err("`--live` reports in text only; `--format json` is for `check` and `diff`".into())
+        }
+        ("sync", true) => sync_live(&repo, &strings("add"), timeout),
+        ("check", true) => check_live(&repo, timeout),
+        ("sync", false) => sync(&repo, &strings("pages"), timeout),
+        ("check", false) => check(&repo, &strings("pages"), timeout, format),
+        _ => diff_files(&strings("old")[0], &strings("new")[0], format),
     }
 }
 

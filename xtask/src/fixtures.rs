@@ -18,6 +18,7 @@ use std::path::Path;
 /// benchmark live in the repository.
 const PAGES: &str = "tests/fixtures/pages";
 const TESTS: &str = "tests/fixtures/api";
+const CLI_TESTS: &str = "tests/fixtures/cli";
 const BENCH: &str = "tests/fixtures/bench/pagination";
 /// The median the request benchmark computes, which the pagination benchmark shares.
 const MEDIAN: &str = "benches/request/median.rs";
@@ -30,11 +31,17 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).map_err(|e| format!("cannot empty {}: {e}", dir.display()))?;
     }
-    for part in ["src", "codegen", "build.rs", "Cargo.lock", "cli"] {
-        if root.join(part).exists() {
-            copy(&root.join(part), &dir.join(part))?;
-        }
+    for part in ["src", "codegen", "build.rs", "Cargo.lock", "cli/src"] {
+        copy(&root.join(part), &dir.join(part))?;
     }
+    // The command line over the fixture client, with the fixture tests of its commands (its own
+    // tests are written for the vendored operations).
+    // Its binary is renamed too: both workspaces share the target directory, where a build of
+    // the fixture `d360` would replace the repository's.
+    let cli = read(&root.join("cli/Cargo.toml"))?;
+    let cli = renamed_library(&cli).replacen("name = \"d360\"", "name = \"d360-fixtures\"", 1);
+    write_file(&dir.join("cli/Cargo.toml"), &cli)?;
+    copy(&root.join(CLI_TESTS), &dir.join("cli/tests"))?;
     let readme = read(&root.join("README.md"))?;
     write_file(&dir.join("README.md"), &fixture_readme(&readme))?;
     let manifest = read(&root.join("Cargo.toml"))?;
@@ -87,16 +94,11 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
 /// name, so the tests and the command line compile unchanged), the request benchmark (which
 /// lives in the repository) replaced by the pagination one.
 fn fixture_manifest(manifest: &str) -> Result<String, String> {
-    let renamed = manifest
-        .replacen("name = \"d360-partner\"", "name = \"d360-partner-fixtures\"", 1)
-        .replace(
-            "d360-partner = { path = \".\", features = [\"mock\"] }",
-            "d360_partner = { path = \".\", package = \"d360-partner-fixtures\", features = [\"mock\"] }",
-        )
-        .replace(
-            "d360-partner = { path = \"..\"",
-            "d360_partner = { path = \"..\", package = \"d360-partner-fixtures\"",
-        );
+    let renamed = renamed_library(&manifest.replacen(
+        "name = \"d360-partner\"",
+        "name = \"d360-partner-fixtures\"",
+        1,
+    ));
     let bench = renamed
         .find("[[bench]]")
         .ok_or("the manifest declares no benchmark")?;
@@ -130,6 +132,21 @@ fn fixture_readme(readme: &str) -> String {
             in_block = !in_block;
         }
         out.push_str(swapped.unwrap_or(line));
+    }
+    out
+}
+
+/// A manifest whose path dependencies on the library (`d360-partner = { path = ".." ..`) name
+/// the renamed fixture package instead, under the same crate name.
+fn renamed_library(manifest: &str) -> String {
+    let mut out = String::with_capacity(manifest.len());
+    for line in manifest.split_inclusive('\n') {
+        match line.strip_prefix("d360-partner = { path = ") {
+            Some(rest) => out.push_str(&format!(
+                "d360_partner = {{ package = \"d360-partner-fixtures\", path = {rest}"
+            )),
+            None => out.push_str(line),
+        }
     }
     out
 }
@@ -171,6 +188,15 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_dependencies_on_the_library_name_the_fixture_package() {
+        let manifest = "[dependencies]\nd360-partner = { path = \"..\", version = \"0.1.0\" }\nd360-partner-x = \"1\"\n";
+        assert_eq!(
+            renamed_library(manifest),
+            "[dependencies]\nd360_partner = { package = \"d360-partner-fixtures\", path = \"..\", version = \"0.1.0\" }\nd360-partner-x = \"1\"\n"
+        );
+    }
 
     #[test]
     fn the_readme_runs_the_examples_the_vendored_spec_cannot() {

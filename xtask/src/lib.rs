@@ -17,6 +17,7 @@ pub mod fixtures;
 pub mod live;
 pub mod manifest;
 pub mod raw;
+pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod spec;

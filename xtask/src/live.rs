@@ -114,7 +114,7 @@ impl Live {
 /// be fetched (other than gone), a page to add that cannot be fetched at all, an index that
 /// cannot be fetched: an error naming every such URL and why.
 pub fn live(repo: &Repo, add: &[String], timeout: Duration) -> Result<Live, String> {
-    let (manifest, _) = repo.manifest_of_snapshots()?;
+    let (manifest, _) = manifest::of_snapshots(repo)?;
     let mut added: Vec<(String, String)> = Vec::new();
     for url in add {
         let name = manifest::snapshot_name(url)?;

@@ -1,5 +1,6 @@
 //! `cargo xtask spec <sync|check|diff>` (see the library crate and the README's "Updating the
-//! spec") and `cargo xtask bench [--quick]` (see BENCHMARKS.md).
+//! spec"), `cargo xtask bench [--quick]` (see BENCHMARKS.md) and `cargo xtask fixture-crate DIR`;
+//! `cargo xtask --help` lists them.
 #![forbid(unsafe_code)]
 
 mod bench;
@@ -8,27 +9,30 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.split_first() {
-        Some((command, options)) if command == "bench" => {
-            let options: Vec<&str> = options.iter().map(String::as_str).collect();
-            bench::main(&options).unwrap_or_else(|message| {
-                eprintln!("error: {message}");
-                ExitCode::from(xtask::cli::EXIT_ERROR)
-            })
-        }
-        Some((command, [dir])) if command == "fixture-crate" => {
-            match xtask::fixtures::write(&root(), std::path::Path::new(dir)) {
+    let matches = match xtask::cli::parse(&args) {
+        Ok(matches) => matches,
+        Err(code) => return ExitCode::from(code),
+    };
+    let failed = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(xtask::cli::EXIT_ERROR)
+    };
+    match matches.subcommand() {
+        Some(("bench", options)) => bench::main(options).unwrap_or_else(failed),
+        Some(("fixture-crate", options)) => {
+            let dir = options
+                .get_one::<std::path::PathBuf>("dir")
+                .expect("required");
+            match xtask::fixtures::write(&root(), dir) {
                 Ok(done) => {
                     done.iter().for_each(|line| println!("{line}"));
                     ExitCode::SUCCESS
                 }
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::from(xtask::cli::EXIT_ERROR)
-                }
+                Err(message) => failed(message),
             }
         }
-        _ => ExitCode::from(xtask::cli::run(&args)),
+        Some(("spec", spec)) => ExitCode::from(xtask::cli::run_spec(spec)),
+        _ => unreachable!("clap requires one of the commands"),
     }
 }
 

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
-/// The manifest, relative to the repository root.
-pub const MANIFEST: &str = "openapi/upstream/manifest.json";
+pub use crate::repo::MANIFEST;
+use crate::repo::{Repo, UPSTREAM_DIR};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,7 +98,7 @@ impl Manifest {
     /// `openapi/upstream/`), naming every snapshot without an entry and every entry without a
     /// snapshot.
     pub fn check_snapshots(&self, snapshots: &[String]) -> Result<(), String> {
-        let dir = crate::spec::UPSTREAM_DIR;
+        let dir = UPSTREAM_DIR;
         let mut problems: Vec<String> = snapshots
             .iter()
             .filter(|name| !self.pages.contains_key(*name))
@@ -135,6 +135,22 @@ impl Manifest {
             },
         );
     }
+}
+
+/// The manifest, parsed and checked.
+pub fn load(repo: &Repo) -> Result<Manifest, String> {
+    let text = std::fs::read_to_string(repo.manifest()).map_err(|e| {
+        format!("cannot read {MANIFEST}: {e}; it records each snapshot's URL and when it was taken (README, \"Updating the spec\")")
+    })?;
+    Manifest::parse(&text)
+}
+
+/// The manifest, after checking it has one entry per snapshot and no other.
+pub fn of_snapshots(repo: &Repo) -> Result<(Manifest, Vec<String>), String> {
+    let names = repo.snapshot_names()?;
+    let manifest = load(repo)?;
+    manifest.check_snapshots(&names)?;
+    Ok((manifest, names))
 }
 
 /// Now, as the manifest records it.

@@ -3,81 +3,12 @@
 
 use crate::diff::{self, Diff};
 use crate::fetch;
-use crate::manifest::{self, MANIFEST, Manifest};
+use crate::manifest::{self, Manifest};
+pub use crate::repo::{Repo, UPSTREAM_DIR, VENDORED};
 use crate::upstream;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// The vendored spec, relative to the repository root.
-pub const VENDORED: &str = "openapi/partners-v2.json";
-/// The snapshots of the upstream pages, relative to the repository root.
-pub const UPSTREAM_DIR: &str = "openapi/upstream";
-
-/// A repository checkout: where the vendored spec and the page snapshots live.
-#[derive(Debug, Clone)]
-pub struct Repo {
-    pub root: PathBuf,
-}
-
-impl Repo {
-    /// This repository (the parent of the `xtask` crate), so the tool works from any directory.
-    pub fn this() -> Repo {
-        Repo {
-            root: Path::new(env!("CARGO_MANIFEST_DIR"))
-                .parent()
-                .expect("xtask lives in the repository")
-                .to_path_buf(),
-        }
-    }
-
-    pub fn vendored(&self) -> PathBuf {
-        self.root.join(VENDORED)
-    }
-
-    pub fn upstream_dir(&self) -> PathBuf {
-        self.root.join(UPSTREAM_DIR)
-    }
-
-    pub fn snapshot(&self, name: &str) -> PathBuf {
-        self.upstream_dir().join(name)
-    }
-
-    pub fn manifest(&self) -> PathBuf {
-        self.root.join(MANIFEST)
-    }
-
-    /// The manifest, parsed and checked.
-    pub fn load_manifest(&self) -> Result<Manifest, String> {
-        let text = std::fs::read_to_string(self.manifest()).map_err(|e| {
-            format!("cannot read {MANIFEST}: {e}; it records each snapshot's URL and when it was taken (README, \"Updating the spec\")")
-        })?;
-        Manifest::parse(&text)
-    }
-
-    /// The file names of the snapshots (`*.md` under `openapi/upstream/`; the manifest and
-    /// anything else there is not a page), in name order.
-    pub fn snapshot_names(&self) -> Result<Vec<String>, String> {
-        let dir = self.upstream_dir();
-        let mut found: Vec<String> = std::fs::read_dir(&dir)
-            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
-            .filter_map(|entry| entry.ok())
-            .filter(|entry| entry.path().is_file())
-            .filter_map(|entry| entry.file_name().into_string().ok())
-            .filter(|name| name.ends_with(".md"))
-            .collect();
-        found.sort();
-        Ok(found)
-    }
-
-    /// The manifest, after checking it has one entry per snapshot and no other.
-    pub fn manifest_of_snapshots(&self) -> Result<(Manifest, Vec<String>), String> {
-        let names = self.snapshot_names()?;
-        let manifest = self.load_manifest()?;
-        manifest.check_snapshots(&names)?;
-        Ok((manifest, names))
-    }
-}
 
 /// One upstream page: where it came from and its Markdown.
 #[derive(Debug, Clone)]
@@ -92,7 +23,7 @@ pub struct Page {
 /// found to match them.
 pub fn load_pages(repo: &Repo, sources: &[String], timeout: Duration) -> Result<Vec<Page>, String> {
     if sources.is_empty() {
-        let (_, names) = repo.manifest_of_snapshots()?;
+        let (_, names) = manifest::of_snapshots(repo)?;
         if names.is_empty() {
             return Err(format!("{UPSTREAM_DIR} holds no *.md page"));
         }
@@ -208,7 +139,7 @@ pub fn sync(repo: &Repo, sources: &[String], timeout: Duration) -> Result<Vec<St
     let mut writes = vec![Write::Put(repo.vendored(), text)];
     let fetched: Vec<&Page> = pages.iter().filter(|p| fetch::is_url(&p.source)).collect();
     if !fetched.is_empty() {
-        let mut manifest = repo.load_manifest()?;
+        let mut manifest = manifest::load(repo)?;
         for page in fetched {
             writes.push(store_snapshot(
                 repo,

@@ -194,19 +194,19 @@ fn bad_input_exits_3_naming_what_was_wrong() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["spec", "frobnicate"],
-            "error: unknown command `spec frobnicate`\nusage:",
+            "error: unrecognized subcommand 'frobnicate'\n\nUsage: cargo xtask spec <COMMAND>",
         ),
         (
             &["spec", "diff", vendored],
-            "error: `spec diff` takes two files",
+            "error: the following required arguments were not provided:\n  <NEW.json>",
         ),
         (
             &["spec", "diff", "--root", "x", vendored, vendored],
-            "error: unknown option `--root`",
+            "error: unexpected argument '--root' found",
         ),
         (
             &["spec", "diff", "--format", "yaml", vendored, vendored],
-            "error: unknown format `yaml`",
+            "error: invalid value 'yaml' for '--format <FORMAT>'\n  [possible values: text, json]",
         ),
         (
             &["spec", "diff", vendored, "/nonexistent/new.json"],
@@ -218,31 +218,31 @@ fn bad_input_exits_3_naming_what_was_wrong() {
         ),
         (
             &["spec", "check", "--timeout", "0"],
-            "error: `--timeout 0`: expected seconds > 0",
+            "error: invalid value '0' for '--timeout <SECS>': `0`: expected seconds > 0",
         ),
         (
             &["spec", "sync", "--add", "https://d/x.md"],
-            "error: `--add` needs `--live`\nusage:",
+            "error: the following required arguments were not provided:\n  --live",
         ),
         (
             &["spec", "sync", "--live", "--add"],
-            "error: `--add` needs at least one URL\nusage:",
+            "error: a value is required for '--add <URL>...' but none was supplied",
         ),
         (
             &["spec", "check", "--add", "https://d/x.md"],
-            "error: unknown option `--add` for this command",
+            "error: unexpected argument '--add' found",
         ),
         (
             &["spec", "check", "--live", "https://d/x.md"],
-            "error: `--live` fetches the pages the manifest lists; name new pages with `--add URL`\nusage:",
+            "error: the argument '--live' cannot be used with '[PAGE.md|URL]...'",
         ),
         (
             &["spec", "check", "--live", "--upstream", "https://d/x.md"],
-            "error: `--live` and `--upstream` exclude each other\nusage:",
+            "error: the argument '--live' cannot be used with:\n  --upstream",
         ),
         (
             &["spec", "check", "--live", "--format", "json"],
-            "error: `--live` reports in text only; `--format json` is for `check` and `diff`\nusage:",
+            "error: `--live` reports in text only; `--format json` is for `check` and `diff`",
         ),
     ];
     for (args, expected) in cases {
@@ -250,6 +250,39 @@ fn bad_input_exits_3_naming_what_was_wrong() {
         assert_eq!(run.code, 3, "{args:?}");
         assert!(run.stderr.starts_with(expected), "{args:?}: {}", run.stderr);
     }
+}
+
+#[test]
+fn help_prints_the_usage_and_exits_0() {
+    let run = xtask(&["spec", "--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Usage: cargo xtask spec <COMMAND>"),
+        "{}",
+        run.stdout
+    );
+    for command in ["sync", "check", "diff"] {
+        assert!(
+            run.stdout.contains(&format!("  {command} ")),
+            "{}",
+            run.stdout
+        );
+    }
+    assert!(run.stdout.contains(
+        "Exit codes: 0 no change, 1 only non-breaking changes, 2 a breaking change, 3 error."
+    ));
+    let run = xtask(&["--help"]);
+    assert_eq!(run.code, 0);
+    for command in ["spec", "bench", "fixture-crate"] {
+        assert!(
+            run.stdout.contains(&format!("  {command} ")),
+            "{}",
+            run.stdout
+        );
+    }
+    let run = xtask(&["spec", "check", "--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("--live"), "{}", run.stdout);
 }
 
 /// A one-connection HTTP server on 127.0.0.1: answers `response` (or, with `None`, reads the

@@ -1,0 +1,399 @@
+//! The command tree, built at run time from the library's operation table: one command per
+//! operation, named after its client method in kebab-case and grouped by tag in the top-level
+//! help, with a flag per parameter and per top-level scalar property of the request body; then
+//! `api` (raw requests) and `completion`. No operation is named here: a new operation in the spec
+//! is a new command.
+
+use clap::builder::{PossibleValuesParser, ValueParser};
+use clap::{Arg, ArgAction, Command};
+use d360_partner::operations::{self, BodyKind, Kind, ListInfo, Location, OperationInfo};
+use heck::ToKebabCase;
+
+/// The environment variable `--partner-id` defaults to.
+pub const PARTNER_ID_ENV: &str = "D360_PARTNER_ID";
+/// The help heading of the flags every command takes.
+const GLOBAL: &str = "Global options";
+/// The page size of `--all` unless `--page-size` says otherwise.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Flags every command (or a list command) has, which a parameter's flag must not take.
+const RESERVED: [&str; 9] = [
+    "help",
+    "version",
+    "base-url",
+    "dry-run",
+    "verbose",
+    "body",
+    "all",
+    "page-size",
+    "ndjson",
+];
+
+/// Where a flag's value goes: a parameter of the operation or a property of its body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Parameter,
+    Property,
+}
+
+/// One flag of an operation's command: its argument id, where its value goes (by the name on
+/// the wire) and what its values are.
+pub struct Flag {
+    pub id: String,
+    pub target: Target,
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+/// The whole command line.
+pub fn cli() -> Command {
+    let mut root = Command::new("d360")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("The 360dialog Partner API from the command line: one command per operation of the d360-partner client.")
+        .long_about(
+            "The 360dialog Partner API from the command line: one command per operation of the d360-partner client.\n\n\
+             Credentials come from the environment only: D360_PARTNER_API_KEY, else D360_PARTNER_BEARER_TOKEN, else \
+             D360_PARTNER_USERNAME and D360_PARTNER_PASSWORD; D360_PARTNER_BASE_URL overrides the hub. The answer is \
+             printed as JSON on stdout.\n\n\
+             Exit codes: 0 success, 2 usage, 3 the hub answered 4xx (other than 401/403), 4 authentication \
+             (no or empty credentials, a refused login, 401, 403), 5 the hub answered 5xx or did not answer \
+             (timeout, connection), 1 anything else (an answer that does not decode).",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        // The same help on every terminal (and in the snapshots).
+        .max_term_width(100)
+        .arg(
+            Arg::new("base-url")
+                .long("base-url")
+                .global(true)
+                .value_name("URL")
+                .help("The hub's base URL (default: D360_PARTNER_BASE_URL, else https://hub.360dialog.io)")
+                .help_heading(GLOBAL),
+        )
+        .arg(
+            Arg::new("dry-run")
+                .long("dry-run")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Print the request that would be sent (credentials redacted) as JSON, and send nothing")
+                .help_heading(GLOBAL),
+        )
+        .arg(
+            Arg::new("verbose")
+                .short('v')
+                .long("verbose")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Log the client's requests, retries and timings to stderr (never a credential)")
+                .help_heading(GLOBAL),
+        );
+    for info in operations::ALL {
+        root = root.subcommand(operation_command(info));
+    }
+    root = root
+        .subcommand(api_command())
+        .subcommand(completion_command());
+    let groups = grouped_commands(&root);
+    root.help_template(format!(
+        "{{before-help}}{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{groups}Options:\n{{options}}{{after-help}}"
+    ))
+}
+
+/// The command of an operation: `get_partner` → `get-partner`.
+pub fn command_name(info: &OperationInfo) -> String {
+    info.id().to_kebab_case()
+}
+
+/// The list operation `info` is, if it is one.
+pub fn list_of(info: &OperationInfo) -> Option<&'static ListInfo> {
+    operations::LISTS
+        .iter()
+        .copied()
+        .find(|list| std::ptr::eq(list.operation(), info))
+}
+
+/// The flags of an operation's command, in the order its help shows them.
+pub fn flags(info: &'static OperationInfo) -> Vec<Flag> {
+    let mut taken: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+    let mut flags = Vec::new();
+    for parameter in info.parameters() {
+        let id = free_flag(parameter.name(), "param", &mut taken);
+        flags.push(Flag {
+            id,
+            target: Target::Parameter,
+            name: parameter.name(),
+            kind: parameter.kind(),
+        });
+    }
+    if info.body() != BodyKind::None {
+        for property in info.body_properties() {
+            if property.kind().is_scalar() {
+                let id = free_flag(property.name(), "body", &mut taken);
+                flags.push(Flag {
+                    id,
+                    target: Target::Property,
+                    name: property.name(),
+                    kind: property.kind(),
+                });
+            }
+        }
+    }
+    flags
+}
+
+/// `name` as a flag (`partner_id` → `partner-id`), prefixed with `prefix-` when another flag
+/// has it already.
+fn free_flag(name: &str, prefix: &str, taken: &mut Vec<String>) -> String {
+    let mut flag = name.to_kebab_case();
+    if taken.contains(&flag) {
+        flag = format!("{prefix}-{flag}");
+    }
+    taken.push(flag.clone());
+    flag
+}
+
+fn operation_command(info: &'static OperationInfo) -> Command {
+    let summary = info.summary().unwrap_or(info.id());
+    let mut long = format!("{summary}\n\n{} {}", info.method(), info.path());
+    if let Some(description) = info.description() {
+        long = format!(
+            "{summary}\n\n{description}\n\n{} {}",
+            info.method(),
+            info.path()
+        );
+    }
+    let mut command = Command::new(command_name(info))
+        .about(summary.to_string())
+        .long_about(long);
+    let parameters = info.parameters();
+    for flag in flags(info) {
+        let mut arg = Arg::new(flag.id.clone()).long(flag.id.clone());
+        arg = with_kind(arg, flag.kind);
+        match flag.target {
+            Target::Parameter => {
+                let parameter = parameters
+                    .iter()
+                    .find(|p| p.name() == flag.name)
+                    .expect("a flag of a parameter");
+                let location = match parameter.location() {
+                    Location::Path => "path",
+                    Location::Query => "query",
+                    Location::Header => "header",
+                    _ => "request",
+                };
+                let place = format!("{location} parameter `{}`", flag.name);
+                arg = arg
+                    .required(parameter.required())
+                    .help_heading("Parameters")
+                    .help(help_text(parameter.description(), &place));
+                if flag.name == "partner_id" {
+                    arg = arg.env(PARTNER_ID_ENV);
+                }
+            }
+            Target::Property => {
+                let property = info
+                    .body_properties()
+                    .iter()
+                    .find(|p| p.name() == flag.name)
+                    .expect("a flag of a property");
+                arg = arg.help_heading("Request body").help(help_text(
+                    property.description(),
+                    &format!("body property `{}`", flag.name),
+                ));
+            }
+        }
+        command = command.arg(arg);
+    }
+    if info.body() != BodyKind::None {
+        let need = match info.body() {
+            BodyKind::Required => "required",
+            _ => "optional",
+        };
+        command = command.arg(
+            Arg::new("body")
+                .long("body")
+                .value_name("FILE|-")
+                .help_heading("Request body")
+                .help(format!(
+                    "The JSON request body ({need}), from FILE or stdin (`-`); a property flag overrides the file's field"
+                )),
+        );
+    }
+    if list_of(info).is_some() {
+        command = command
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page and print one JSON array of all items")
+                    .help_heading("All pages"),
+            )
+            .arg(
+                Arg::new("page-size")
+                    .long("page-size")
+                    .value_name("N")
+                    .value_parser(clap::value_parser!(u32).range(1..))
+                    .requires("all")
+                    .help(format!(
+                        "The page size of --all [default: {DEFAULT_PAGE_SIZE}]"
+                    ))
+                    .help_heading("All pages"),
+            )
+            .arg(
+                Arg::new("ndjson")
+                    .long("ndjson")
+                    .action(ArgAction::SetTrue)
+                    .requires("all")
+                    .help("With --all, print one item per line as it arrives")
+                    .help_heading("All pages"),
+            );
+        if let Some(limit) = flags(info).iter().find(|f| {
+            f.target == Target::Parameter
+                && f.name == list_of(info).unwrap().limit_parameter().name()
+        }) {
+            command = command.mut_arg(limit.id.clone(), |arg| arg.conflicts_with("all"));
+        }
+    }
+    command
+}
+
+/// A parameter's help: the spec's description, then where the value goes.
+fn help_text(description: Option<&str>, place: &str) -> String {
+    match description {
+        Some(text) => format!("{} [{place}]", text.trim()),
+        None => format!("[{place}]"),
+    }
+}
+
+/// How a flag of `kind` takes its value: checked as the kind says, repeatable for arrays.
+fn with_kind(arg: Arg, kind: Kind) -> Arg {
+    match kind {
+        Kind::Array(item) => with_kind(arg, *item)
+            .action(ArgAction::Append)
+            .help_heading(None::<&str>),
+        Kind::Integer => arg
+            .value_parser(clap::value_parser!(i64))
+            .value_name("INTEGER"),
+        Kind::Number => arg
+            .value_parser(clap::value_parser!(f64))
+            .value_name("NUMBER"),
+        Kind::Boolean => arg
+            .value_parser(clap::value_parser!(bool))
+            .value_name("true|false"),
+        Kind::Enum(values) => arg
+            .value_parser(PossibleValuesParser::new(values.iter().copied()))
+            .value_name("VALUE"),
+        Kind::Object | Kind::Any => arg
+            .value_parser(ValueParser::new(json_text))
+            .value_name("JSON"),
+        _ => arg.value_name("TEXT"),
+    }
+}
+
+/// A flag's value that is JSON text (an object parameter such as `filters`).
+fn json_text(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
+}
+
+fn api_command() -> Command {
+    Command::new("api")
+        .about("Send a raw request: any method and path, for the calls the spec lacks")
+        .long_about(
+            "Send a raw request: any method and path on the hub, for the calls the spec lacks, with the same \
+             credentials, retries, errors and output as every other command.\n\n\
+             Example: d360 api POST '/api/v2/partners/{partner_id}/channels/{channel_id}/api_keys' -p partner_id=PA -p channel_id=CH",
+        )
+        .arg(Arg::new("method").required(true).value_name("METHOD").help("GET, POST, PATCH, PUT or DELETE"))
+        .arg(
+            Arg::new("path")
+                .required(true)
+                .value_name("PATH")
+                .help("The path on the hub, with {placeholders} set by -p"),
+        )
+        .arg(
+            Arg::new("query")
+                .short('q')
+                .long("query")
+                .value_name("NAME=VALUE")
+                .action(ArgAction::Append)
+                .help("A query parameter (repeatable)"),
+        )
+        .arg(
+            Arg::new("path-param")
+                .short('p')
+                .long("path-param")
+                .value_name("NAME=VALUE")
+                .action(ArgAction::Append)
+                .help("The value of the path's {NAME} (repeatable)"),
+        )
+        .arg(
+            Arg::new("body")
+                .long("body")
+                .value_name("FILE|-")
+                .help("The JSON request body, from FILE or stdin (`-`)"),
+        )
+}
+
+fn completion_command() -> Command {
+    Command::new("completion")
+        .about("Print shell completions (bash, zsh or fish)")
+        .arg(
+            Arg::new("shell")
+                .required(true)
+                .value_parser(["bash", "zsh", "fish"])
+                .help("The shell"),
+        )
+}
+
+/// The top-level help's command list: the operations by tag, in the spec's order, then the
+/// other commands.
+fn grouped_commands(root: &Command) -> String {
+    let mut groups: Vec<(&str, Vec<(String, String)>)> = Vec::new();
+    for info in operations::ALL {
+        let tag = info.tags().first().copied().unwrap_or("Operations");
+        let entry = (
+            command_name(info),
+            info.summary().unwrap_or_default().to_string(),
+        );
+        match groups.iter_mut().find(|(name, _)| *name == tag) {
+            Some((_, commands)) => commands.push(entry),
+            None => groups.push((tag, vec![entry])),
+        }
+    }
+    let others: Vec<(String, String)> = root
+        .get_subcommands()
+        .filter(|command| matches!(command.get_name(), "api" | "completion"))
+        .map(|command| {
+            let about = command
+                .get_about()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            (command.get_name().to_string(), about)
+        })
+        .chain([(
+            "help".to_string(),
+            "Print this message or the help of the given command".to_string(),
+        )])
+        .collect();
+    let width = groups
+        .iter()
+        .flat_map(|(_, commands)| commands)
+        .chain(&others)
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (tag, commands) in groups
+        .iter()
+        .map(|(t, c)| (*t, c))
+        .chain([("Other commands", &others)])
+    {
+        out.push_str(&format!("{tag}:\n"));
+        for (name, about) in commands {
+            out.push_str(&format!("  {name:width$}  {about}\n"));
+        }
+        out.push('\n');
+    }
+    out
+}

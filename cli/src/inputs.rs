@@ -1,0 +1,139 @@
+//! What a command line asks to send: an operation's parameter values and body from its flags,
+//! a raw request's pieces from `api`'s arguments. Input that cannot make a request is a usage
+//! error naming what was wrong.
+
+use crate::commands::{Flag, Target, flags};
+use clap::ArgMatches;
+use d360_partner::operations::{BodyKind, Kind, OperationInfo};
+use serde_json::{Map, Value};
+
+/// The values the flags gave, by parameter name, and the body.
+pub struct Inputs {
+    pub parameters: Vec<(&'static str, Value)>,
+    pub body: Option<Value>,
+}
+
+/// The values of `info`'s command line in `matches`.
+pub fn operation_inputs(
+    info: &'static OperationInfo,
+    matches: &ArgMatches,
+) -> Result<Inputs, String> {
+    let mut parameters = Vec::new();
+    let mut properties = Map::new();
+    for flag in flags(info) {
+        let Some(value) = value_of(matches, &flag) else {
+            continue;
+        };
+        match flag.target {
+            Target::Parameter => parameters.push((flag.name, value)),
+            Target::Property => {
+                properties.insert(flag.name.to_string(), value);
+            }
+        }
+    }
+    let from_file = match matches.try_get_one::<String>("body").ok().flatten() {
+        Some(source) => Some(read_json(source)?),
+        None => None,
+    };
+    let body = match (from_file, properties.is_empty()) {
+        (None, true) => None,
+        (None, false) => Some(Value::Object(properties)),
+        (Some(Value::Object(mut fields)), _) => {
+            fields.extend(properties);
+            Some(Value::Object(fields))
+        }
+        (Some(other), true) => Some(other),
+        (Some(_), false) => {
+            return Err(
+                "the --body is not a JSON object, so property flags cannot set fields of it".into(),
+            );
+        }
+    };
+    if let Some(Value::Object(fields)) = &body {
+        let known = info.body_properties();
+        if !known.is_empty()
+            && let Some(unknown) = fields
+                .keys()
+                .find(|key| !known.iter().any(|p| p.name() == *key))
+        {
+            let names: Vec<&str> = known.iter().map(|p| p.name()).collect();
+            return Err(format!(
+                "the body has `{unknown}`, which the request body of `{}` does not have (it has: {})",
+                crate::commands::command_name(info),
+                names.join(", ")
+            ));
+        }
+    }
+    if body.is_none() && info.body() == BodyKind::Required {
+        return Err(format!(
+            "`{}` needs a request body: give --body FILE (or - for stdin), or its property flags",
+            crate::commands::command_name(info)
+        ));
+    }
+    Ok(Inputs { parameters, body })
+}
+
+/// A flag's value as JSON, as its kind says.
+fn value_of(matches: &ArgMatches, flag: &Flag) -> Option<Value> {
+    match flag.kind {
+        Kind::Array(item) => {
+            let values: Vec<Value> = match *item {
+                Kind::Integer => many::<i64>(matches, &flag.id),
+                Kind::Number => many::<f64>(matches, &flag.id),
+                Kind::Boolean => many::<bool>(matches, &flag.id),
+                Kind::Object | Kind::Any => many::<Value>(matches, &flag.id),
+                _ => many::<String>(matches, &flag.id),
+            }?;
+            Some(Value::Array(values))
+        }
+        Kind::Integer => one::<i64>(matches, &flag.id),
+        Kind::Number => one::<f64>(matches, &flag.id),
+        Kind::Boolean => one::<bool>(matches, &flag.id),
+        Kind::Object | Kind::Any => one::<Value>(matches, &flag.id),
+        _ => one::<String>(matches, &flag.id),
+    }
+}
+
+fn one<T: Clone + Send + Sync + Into<Value> + 'static>(
+    matches: &ArgMatches,
+    id: &str,
+) -> Option<Value> {
+    matches.get_one::<T>(id).cloned().map(Into::into)
+}
+
+fn many<T: Clone + Send + Sync + Into<Value> + 'static>(
+    matches: &ArgMatches,
+    id: &str,
+) -> Option<Vec<Value>> {
+    matches
+        .get_many::<T>(id)
+        .map(|values| values.cloned().map(Into::into).collect())
+}
+
+/// JSON from a file, or from stdin for `-`.
+pub fn read_json(source: &str) -> Result<Value, String> {
+    let text = if source == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("--body -: cannot read stdin: {e}"))?;
+        text
+    } else {
+        std::fs::read_to_string(source)
+            .map_err(|e| format!("--body {source}: cannot read it: {e}"))?
+    };
+    serde_json::from_str(&text).map_err(|e| format!("--body {source}: not JSON: {e}"))
+}
+
+/// `NAME=VALUE` pairs of `api`'s `-q` and `-p`.
+pub fn pairs(matches: &ArgMatches, id: &str, flag: &str) -> Result<Vec<(String, String)>, String> {
+    matches
+        .get_many::<String>(id)
+        .into_iter()
+        .flatten()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .ok_or_else(|| format!("{flag} `{pair}`: expected NAME=VALUE"))
+        })
+        .collect()
+}

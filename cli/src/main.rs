@@ -1,0 +1,233 @@
+//! `d360`: the 360dialog Partner API from the command line. Every operation of the d360-partner
+//! client's table is a command (`d360 get-partner --partner-id PA`), `d360 api METHOD PATH` sends
+//! any other request, and every call goes through the library: credentials from the
+//! environment (the token flow included), retries with `Retry-After`, typed errors, redaction.
+//! The answer is JSON on stdout; errors are one line on stderr with an exit code per kind
+//! (`exit.rs`).
+#![forbid(unsafe_code)]
+
+mod commands;
+mod exit;
+mod inputs;
+mod output;
+
+use clap::ArgMatches;
+use clap::error::ErrorKind;
+use d360_partner::operations::{self, OperationInfo, Page};
+use d360_partner::{Client, ClientBuilder, DryRun, Method};
+use futures_util::StreamExt;
+use output::{Out, Progress};
+use serde_json::{Map, Value};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let matches = match commands::cli().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Help and version print to stdout and exit 0; usage errors exit 2.
+            let _ = error.print();
+            return ExitCode::from(error.exit_code() as u8);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a single-threaded runtime starts");
+    runtime.block_on(run(matches))
+}
+
+async fn run(matches: ArgMatches) -> ExitCode {
+    let (name, command) = matches.subcommand().expect("a command is required");
+    if command.get_flag("verbose") {
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_env_filter(tracing_subscriber::EnvFilter::new("d360_partner=debug"))
+            .init();
+    }
+    if name == "completion" {
+        let shell = match command.get_one::<String>("shell").map(String::as_str) {
+            Some("zsh") => clap_complete::Shell::Zsh,
+            Some("fish") => clap_complete::Shell::Fish,
+            _ => clap_complete::Shell::Bash,
+        };
+        clap_complete::generate(shell, &mut commands::cli(), "d360", &mut std::io::stdout());
+        return ExitCode::SUCCESS;
+    }
+    let client = match client(command) {
+        Ok(client) => client,
+        Err(error) => return exit::fail(&error),
+    };
+    if name == "api" {
+        return api(&client, command).await;
+    }
+    let info = operations::ALL
+        .iter()
+        .copied()
+        .find(|info| commands::command_name(info) == name)
+        .expect("every other command is an operation");
+    operation(&client, info, name, command).await
+}
+
+/// The client the environment configures (`--base-url` overriding), naming the command line
+/// client in `User-Agent`.
+fn client(command: &ArgMatches) -> d360_partner::Result<Client> {
+    let mut builder = ClientBuilder::from_env()?
+        .user_agent(concat!("d360-partner-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(url) = command.get_one::<String>("base-url") {
+        builder = builder.base_url(url);
+    }
+    builder.build()
+}
+
+async fn operation(
+    client: &Client,
+    info: &'static OperationInfo,
+    name: &str,
+    command: &ArgMatches,
+) -> ExitCode {
+    let inputs = match inputs::operation_inputs(info, command) {
+        Ok(inputs) => inputs,
+        Err(message) => return usage(Some(name), message),
+    };
+    let mut call = client.operation(info);
+    for (parameter, value) in inputs.parameters {
+        call = call.parameter(parameter, value);
+    }
+    if let Some(body) = &inputs.body {
+        call = call.body(body);
+    }
+    let walk = command.try_get_one::<bool>("all").ok().flatten() == Some(&true);
+    if walk {
+        let list = commands::list_of(info).expect("--all is offered for lists only");
+        let size = command
+            .get_one::<u32>("page-size")
+            .copied()
+            .unwrap_or(commands::DEFAULT_PAGE_SIZE);
+        call = call.parameter(list.limit_parameter().name(), size.into());
+    }
+    if command.get_flag("dry-run") {
+        return dry_run(call.dry_run());
+    }
+    if walk {
+        return all_items(call, command.get_flag("ndjson")).await;
+    }
+    match call.send().await {
+        Ok(answer) => {
+            Out::new().value(&answer);
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit::fail(&error),
+    }
+}
+
+/// `--all`: every item of every page, written as the pages arrive; what came before a failure
+/// stays valid JSON.
+async fn all_items(call: d360_partner::OperationCall<'_>, ndjson: bool) -> ExitCode {
+    let mut pages = match call.pages() {
+        Ok(pages) => pages,
+        Err(error) => return exit::fail(&error),
+    };
+    let list = pages.list();
+    let mut out = Out::new();
+    let mut items = out.items(ndjson);
+    let progress = Progress::new();
+    let mut done = 0;
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                let total = page.summary(list).total;
+                for item in page.into_items(list) {
+                    items.item(&item);
+                    done += 1;
+                }
+                items.flush();
+                progress.show(done, total);
+            }
+            Err(error) => {
+                items.end();
+                progress.end();
+                return exit::fail(&error);
+            }
+        }
+    }
+    items.end();
+    progress.end();
+    ExitCode::SUCCESS
+}
+
+async fn api(client: &Client, command: &ArgMatches) -> ExitCode {
+    let text = command.get_one::<String>("method").expect("required");
+    let Ok(method) = Method::from_bytes(text.to_ascii_uppercase().as_bytes()) else {
+        return usage(Some("api"), format!("`{text}` is not an HTTP method"));
+    };
+    let path = command.get_one::<String>("path").expect("required");
+    let (query, path_params) = match (
+        inputs::pairs(command, "query", "-q"),
+        inputs::pairs(command, "path-param", "-p"),
+    ) {
+        (Ok(query), Ok(path_params)) => (query, path_params),
+        (Err(message), _) | (_, Err(message)) => return usage(Some("api"), message),
+    };
+    let mut request = client.request(method, path);
+    for (name, value) in path_params {
+        request = request.path_param(name, value);
+    }
+    for (name, value) in query {
+        request = request.query(name, value);
+    }
+    if let Some(source) = command.get_one::<String>("body") {
+        match inputs::read_json(source) {
+            Ok(body) => request = request.json(&body),
+            Err(message) => return usage(Some("api"), message),
+        }
+    }
+    if command.get_flag("dry-run") {
+        return dry_run(request.dry_run());
+    }
+    match request.send::<Value>().await {
+        Ok(answer) => {
+            Out::new().value(&answer);
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit::fail(&error),
+    }
+}
+
+/// `--dry-run`: the request as JSON (method, URL, headers with the credential redacted, body).
+fn dry_run(prepared: d360_partner::Result<DryRun>) -> ExitCode {
+    match prepared {
+        Ok(request) => {
+            let headers: Map<String, Value> = request
+                .headers
+                .into_iter()
+                .map(|(name, value)| (name, Value::String(value)))
+                .collect();
+            let body = request
+                .body
+                .map(|text| serde_json::from_str(&text).unwrap_or(Value::String(text)));
+            let shown = serde_json::json!({
+                "method": request.method,
+                "url": request.url,
+                "headers": headers,
+                "body": body,
+            });
+            Out::new().value(&shown);
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit::fail(&error),
+    }
+}
+
+/// A usage error found after parsing (input that cannot make a request), printed as clap
+/// prints its own, exit 2.
+fn usage(command: Option<&str>, message: String) -> ExitCode {
+    let mut cli = commands::cli();
+    cli.build();
+    let error = match command.and_then(|name| cli.find_subcommand_mut(name)) {
+        Some(command) => command.error(ErrorKind::ValueValidation, message),
+        None => cli.error(ErrorKind::ValueValidation, message),
+    };
+    let _ = error.print();
+    ExitCode::from(exit::USAGE)
+}

@@ -1,0 +1,592 @@
+//! The built `d360` binary, run as a script would run it, against the mock hub on 127.0.0.1:
+//! stdout, stderr and the exit code of every case asserted exactly.
+
+use d360_partner::Method;
+use d360_partner::mock::{MockError, MockFault, MockHub};
+use d360_partner::operations::{GET_PARTNER, PATCH_PARTNER};
+use d360_partner::types::PartnerOut;
+use serde_json::json;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// What one run printed and how it ended.
+#[derive(Debug, PartialEq)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `d360 args` with only `env` set (so the developer's own variables never leak in),
+/// `stdin` piped in; bounded to 60 s, the process killed past it.
+async fn d360(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_d360"));
+    command
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = command.spawn().expect("d360 starts");
+    let mut input = child.stdin.take().unwrap();
+    input
+        .write_all(stdin.unwrap_or_default().as_bytes())
+        .await
+        .unwrap();
+    drop(input);
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("d360 finishes within 60 s")
+        .unwrap();
+    Run {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// The environment of a script talking to `hub` with its API key.
+fn env(hub: &MockHub) -> Vec<(&'static str, String)> {
+    vec![
+        ("D360_PARTNER_API_KEY", MockHub::API_KEY.to_string()),
+        ("D360_PARTNER_BASE_URL", hub.base_url()),
+    ]
+}
+
+async fn d360_on(hub: &MockHub, args: &[&str]) -> Run {
+    let env = env(hub);
+    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    d360(args, &env, None).await
+}
+
+fn ok(stdout: &str) -> Run {
+    Run {
+        code: 0,
+        stdout: stdout.into(),
+        stderr: String::new(),
+    }
+}
+
+fn failed(code: i32, stderr: &str) -> Run {
+    Run {
+        code,
+        stdout: String::new(),
+        stderr: stderr.into(),
+    }
+}
+
+fn partner() -> PartnerOut {
+    PartnerOut {
+        id: Some("p-1".into()),
+        brand_name: Some("Acme".into()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn an_operation_prints_the_hubs_answer_as_one_line_of_json() {
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Ok(partner()));
+    let run = d360_on(&hub, &["get-partner", "--partner-id", "p-1"]).await;
+    assert_eq!(run, ok("{\"brand_name\":\"Acme\",\"id\":\"p-1\"}\n"));
+    assert_eq!(hub.requests_to(GET_PARTNER)[0].path, "/api/v2/partners/p-1");
+}
+
+#[tokio::test]
+async fn every_field_the_hub_sent_is_printed_in_its_order_even_unknown_ones() {
+    let hub = MockHub::start().await;
+    hub.route(
+        Method::GET,
+        "/api/v2/partners/{partner_id}",
+        Ok(json!({"id": "p-1", "new_field": {"b": 1, "a": [true]}, "brand_name": "Acme"})),
+    );
+    let run = d360_on(&hub, &["get-partner", "--partner-id", "p-1"]).await;
+    assert_eq!(
+        run,
+        ok("{\"id\":\"p-1\",\"new_field\":{\"b\":1,\"a\":[true]},\"brand_name\":\"Acme\"}\n")
+    );
+}
+
+#[tokio::test]
+async fn partner_id_defaults_to_the_environment() {
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Ok(partner()));
+    let mut env = env(&hub);
+    env.push(("D360_PARTNER_ID", "p-from-env".into()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let run = d360(&["get-partner"], &env, None).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        hub.requests_to(GET_PARTNER)[0].path,
+        "/api/v2/partners/p-from-env"
+    );
+}
+
+#[tokio::test]
+async fn the_body_holds_only_what_was_given_flags_over_the_file() {
+    let hub = MockHub::start().await;
+    hub.set(PATCH_PARTNER, Ok(partner()));
+    let run = d360_on(
+        &hub,
+        &[
+            "patch-partner",
+            "--partner-id",
+            "p-1",
+            "--webhook-url",
+            "https://a.example/hook",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        hub.requests_to(PATCH_PARTNER)[0].body_text(),
+        r#"{"webhook_url":"https://a.example/hook"}"#
+    );
+
+    let file = std::env::temp_dir().join(format!("d360-body-{}.json", std::process::id()));
+    std::fs::write(
+        &file,
+        r#"{"webhook_url": "https://file.example", "allow_client_to_add_phone_no": false}"#,
+    )
+    .unwrap();
+    let run = d360_on(
+        &hub,
+        &[
+            "patch-partner",
+            "--partner-id",
+            "p-1",
+            "--body",
+            file.to_str().unwrap(),
+            "--webhook-url",
+            "https://flag.example",
+        ],
+    )
+    .await;
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        hub.requests_to(PATCH_PARTNER)[1].body_text(),
+        r#"{"webhook_url":"https://flag.example","allow_client_to_add_phone_no":false}"#
+    );
+
+    let env = env(&hub);
+    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let run = d360(
+        &[
+            "patch-partner",
+            "--partner-id",
+            "p-1",
+            "--body",
+            "-",
+            "--allow-client-to-add-phone-no",
+            "true",
+        ],
+        &env,
+        Some(r#"{"partner_redirect_url": "https://stdin.example"}"#),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        hub.requests_to(PATCH_PARTNER)[2].body_text(),
+        r#"{"partner_redirect_url":"https://stdin.example","allow_client_to_add_phone_no":true}"#
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_a_usage_error_naming_it_and_nothing_is_sent() {
+    let hub = MockHub::start().await;
+    let env = env(&hub);
+    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let run = d360(
+        &["patch-partner", "--partner-id", "p-1", "--body", "-"],
+        &env,
+        Some(r#"{"nope": 1}"#),
+    )
+    .await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "error: the body has `nope`, which the request body of `patch-partner` does not have (it has: webhook_url, partner_redirect_url, allow_client_to_add_phone_no)\n\nUsage: d360 patch-partner [OPTIONS] --partner-id <TEXT>\n\nFor more information, try '--help'.\n"
+        )
+    );
+    let run = d360(
+        &["patch-partner", "--partner-id", "p-1", "--body", "-"],
+        &env,
+        Some("{not json"),
+    )
+    .await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "error: --body -: not JSON: key must be a string at line 1 column 2\n\nUsage: d360 patch-partner [OPTIONS] --partner-id <TEXT>\n\nFor more information, try '--help'.\n"
+        )
+    );
+    let run = d360(
+        &[
+            "patch-partner",
+            "--partner-id",
+            "p-1",
+            "--allow-client-to-add-phone-no",
+            "maybe",
+        ],
+        &env,
+        None,
+    )
+    .await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "error: invalid value 'maybe' for '--allow-client-to-add-phone-no <true|false>'\n  [possible values: true, false]\n\nFor more information, try '--help'.\n"
+        )
+    );
+    let run = d360(&["get-partner"], &env, None).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "error: the following required arguments were not provided:\n  --partner-id <TEXT>\n\nUsage: d360 get-partner --partner-id <TEXT>\n\nFor more information, try '--help'.\n"
+        )
+    );
+    let run = d360(&["get-partner", "--partner-id", ""], &env, None).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "d360: invalid request: get_partner: the path parameter `partner_id` is empty, which would send the request to another path\n"
+        )
+    );
+    assert!(hub.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_4xx_is_exit_3_with_the_hubs_message_and_trace_id() {
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Err(MockError::new(404, "Partner not found")));
+    let run = d360_on(&hub, &["get-partner", "--partner-id", "nope"]).await;
+    assert_eq!(
+        run,
+        failed(
+            3,
+            "d360: 360dialog API error: HTTP 404 Not Found: Partner not found (360dialog_trace_id: mock-trace-404)\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn authentication_failures_are_exit_4() {
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Ok(partner()));
+    let url = hub.base_url();
+    let args = ["get-partner", "--partner-id", "p-1"];
+    let run = d360(&args, &[("D360_PARTNER_BASE_URL", &url)], None).await;
+    assert_eq!(
+        run,
+        failed(
+            4,
+            "d360: invalid client configuration: no credentials: set D360_PARTNER_API_KEY (or D360_PARTNER_BEARER_TOKEN, or D360_PARTNER_USERNAME and D360_PARTNER_PASSWORD)\n"
+        )
+    );
+    let run = d360(
+        &args,
+        &[
+            ("D360_PARTNER_API_KEY", " "),
+            ("D360_PARTNER_BASE_URL", &url),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(
+        run,
+        failed(
+            4,
+            "d360: invalid client configuration: D360_PARTNER_API_KEY is set but empty\n"
+        )
+    );
+    let run = d360(
+        &args,
+        &[
+            ("D360_PARTNER_API_KEY", "wrong-key"),
+            ("D360_PARTNER_BASE_URL", &url),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(
+        run,
+        failed(
+            4,
+            "d360: 360dialog API error: HTTP 401 Unauthorized: Invalid or missing credentials (360dialog_trace_id: mock-trace-401)\n"
+        )
+    );
+    let refused = [
+        ("D360_PARTNER_USERNAME", MockHub::USERNAME),
+        ("D360_PARTNER_PASSWORD", "wrong-password"),
+        ("D360_PARTNER_BASE_URL", &url),
+    ];
+    let run = d360(&args, &refused, None).await;
+    assert_eq!(
+        run,
+        failed(
+            4,
+            "d360: authentication failed: HTTP 401 Unauthorized: Invalid username or password (360dialog_trace_id: mock-trace-401)\n"
+        )
+    );
+    hub.set(
+        GET_PARTNER,
+        Err(MockError::new(403, "Forbidden for this partner")),
+    );
+    let run = d360_on(&hub, &args).await;
+    assert_eq!(
+        run,
+        failed(
+            4,
+            "d360: 360dialog API error: HTTP 403 Forbidden: Forbidden for this partner (360dialog_trace_id: mock-trace-403)\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_5xx_or_no_answer_is_exit_5() {
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Err(MockError::new(500, "Internal error")));
+    let run = d360_on(&hub, &["get-partner", "--partner-id", "p-1"]).await;
+    assert_eq!(
+        run,
+        failed(
+            5,
+            "d360: 360dialog API error: HTTP 500 Internal Server Error: Internal error (360dialog_trace_id: mock-trace-500)\n"
+        )
+    );
+    // A port nothing listens on: the connection fails (after the client's retries).
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let run = d360(
+        &["get-partner", "--partner-id", "p-1"],
+        &[
+            ("D360_PARTNER_API_KEY", "k"),
+            ("D360_PARTNER_BASE_URL", &closed),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(run, failed(5, "d360: could not connect to the hub\n"));
+}
+
+#[tokio::test]
+async fn an_answer_that_does_not_decode_is_exit_1() {
+    let hub = MockHub::start().await;
+    hub.route(
+        Method::GET,
+        "/api/v2/partners/{partner_id}",
+        Ok(json!({"id": 7})),
+    );
+    let run = d360_on(&hub, &["get-partner", "--partner-id", "p-1"]).await;
+    assert_eq!(
+        run,
+        failed(
+            1,
+            "d360: could not decode the HTTP 200 OK response body at `id`: invalid type: integer `7`, expected a string at line 1 column 7; body starts with: \"{\\\"id\\\":7}\"\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_prints_the_request_with_the_credential_redacted_and_sends_nothing() {
+    let hub = MockHub::start().await;
+    let url = hub.base_url();
+    let expected = format!(
+        "{{\"method\":\"PATCH\",\"url\":\"{url}/api/v2/partners/p%201\",\"headers\":{{\"accept\":\"application/json\",\"content-type\":\"application/json\",\"user-agent\":\"d360-partner-cli/{v} d360-partner-rust/{v}\",\"x-api-key\":\"[redacted]\"}},\"body\":{{\"webhook_url\":\"https://a.example\"}}}}\n",
+        v = env!("CARGO_PKG_VERSION")
+    );
+    // The global flag before or after the command.
+    for args in [
+        [
+            "--dry-run",
+            "patch-partner",
+            "--partner-id",
+            "p 1",
+            "--webhook-url",
+            "https://a.example",
+        ],
+        [
+            "patch-partner",
+            "--partner-id",
+            "p 1",
+            "--webhook-url",
+            "https://a.example",
+            "--dry-run",
+        ],
+    ] {
+        assert_eq!(d360_on(&hub, &args).await, ok(&expected));
+    }
+    let token = [
+        ("D360_PARTNER_USERNAME", MockHub::USERNAME),
+        ("D360_PARTNER_PASSWORD", MockHub::PASSWORD),
+        ("D360_PARTNER_BASE_URL", &url),
+    ];
+    let run = d360(
+        &["get-partner", "--partner-id", "p", "--dry-run"],
+        &token,
+        None,
+    )
+    .await;
+    assert!(
+        run.stdout
+            .contains(r#""authorization":"Bearer [redacted]""#),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains(MockHub::PASSWORD));
+    assert!(
+        hub.requests().is_empty(),
+        "nothing was sent, not even a login"
+    );
+}
+
+#[tokio::test]
+async fn verbose_logs_the_call_to_stderr_and_no_secret_anywhere() {
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Ok(partner()));
+    hub.push_fault(MockFault::status(503));
+    let url = hub.base_url();
+    for credentials in [
+        vec![("D360_PARTNER_API_KEY", MockHub::API_KEY)],
+        vec![
+            ("D360_PARTNER_USERNAME", MockHub::USERNAME),
+            ("D360_PARTNER_PASSWORD", MockHub::PASSWORD),
+        ],
+        vec![("D360_PARTNER_BEARER_TOKEN", MockHub::BEARER_TOKEN)],
+    ] {
+        let mut env = credentials.clone();
+        env.push(("D360_PARTNER_BASE_URL", &url));
+        let run = d360(
+            &["--verbose", "get-partner", "--partner-id", "p-1"],
+            &env,
+            None,
+        )
+        .await;
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(run.stdout, "{\"brand_name\":\"Acme\",\"id\":\"p-1\"}\n");
+        assert!(
+            run.stderr.contains("d360_partner.request"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("operation=\"get_partner\""),
+            "{}",
+            run.stderr
+        );
+        for secret in [
+            MockHub::API_KEY,
+            MockHub::PASSWORD,
+            MockHub::BEARER_TOKEN,
+            "mock-access-token",
+        ] {
+            assert!(
+                !run.stderr.contains(secret) && !run.stdout.contains(secret),
+                "{secret}: {run:?}"
+            );
+        }
+    }
+    let retried = d360_on(&hub, &["-v", "get-partner", "--partner-id", "p-1"]).await;
+    assert_eq!(retried.code, 0);
+}
+
+#[tokio::test]
+async fn api_sends_a_raw_request_with_the_same_output_and_exit_codes() {
+    let hub = MockHub::start().await;
+    let path = "/api/v2/partners/{partner_id}/channels/{channel_id}/api_keys";
+    hub.on_route(Method::POST, path, |request| {
+        Ok(json!({"api_key": "k-1", "channel": request.path_parameter("channel_id"), "query": request.query}))
+    });
+    let run = d360_on(
+        &hub,
+        &[
+            "api",
+            "post",
+            path,
+            "-p",
+            "partner_id=p-1",
+            "-p",
+            "channel_id=c/1",
+            "-q",
+            "scope=all",
+            "-q",
+            "x=a b",
+        ],
+    )
+    .await;
+    assert_eq!(
+        run,
+        ok("{\"api_key\":\"k-1\",\"channel\":\"c/1\",\"query\":\"scope=all&x=a+b\"}\n")
+    );
+    assert_eq!(
+        hub.requests_to_route(Method::POST, path)[0].path,
+        "/api/v2/partners/p-1/channels/c%2F1/api_keys"
+    );
+
+    let run = d360_on(&hub, &["api", "GET", "/api/v2/nowhere"]).await;
+    assert_eq!(
+        run,
+        failed(
+            5,
+            "d360: 360dialog API error: HTTP 501 Not Implemented: The mock hub has no answer arranged for GET /api/v2/nowhere, which is no operation of the spec; arrange one with `hub.route(Method::GET, \"/api/v2/nowhere\", ..)` (a `{placeholder}` matches one segment) or `hub.on_route(..)` (360dialog_trace_id: mock-trace-501)\n"
+        )
+    );
+    let run = d360_on(&hub, &["api", "GET", "https://evil.example/x"]).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "d360: invalid request: GET https://evil.example/x: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host\n"
+        )
+    );
+    let run = d360_on(&hub, &["api", "GET", "/x", "-q", "novalue"]).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "error: -q `novalue`: expected NAME=VALUE\n\nUsage: d360 api [OPTIONS] <METHOD> <PATH>\n\nFor more information, try '--help'.\n"
+        )
+    );
+    let run = d360_on(&hub, &["api", "G T", "/x"]).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "error: `G T` is not an HTTP method\n\nUsage: d360 api [OPTIONS] <METHOD> <PATH>\n\nFor more information, try '--help'.\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn completions_are_printed_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = d360(&["completion", shell], &[], None).await;
+        assert_eq!(run.code, 0, "{shell}: {run:?}");
+        assert!(
+            run.stdout.contains("get-partner") && run.stdout.contains("patch-partner"),
+            "{shell}"
+        );
+        assert!(run.stdout.contains("webhook-url"), "{shell}");
+        assert_eq!(run.stderr, "");
+    }
+}
+
+#[tokio::test]
+async fn help_lists_the_operations_by_tag() {
+    let top = d360(&["--help"], &[], None).await;
+    assert_eq!(top.code, 0);
+    assert_eq!(top.stderr, "");
+    insta::assert_snapshot!("help", top.stdout);
+    let operation = d360(&["patch-partner", "--help"], &[], None).await;
+    assert_eq!(operation.code, 0);
+    insta::assert_snapshot!("patch_partner_help", operation.stdout);
+}
