@@ -40,12 +40,7 @@ pub fn rustdoc_safe(text: &str) -> String {
     let mut previous: Option<char> = None;
     while let Some(c) = rest.chars().next() {
         let taken = if c == '`' {
-            let ticks = rest.len() - rest.trim_start_matches('`').len();
-            let fence = &rest[..ticks];
-            // An unclosed fence is a literal backtick: what follows is still text.
-            let end = rest[ticks..]
-                .find(fence)
-                .map_or(ticks, |at| ticks + at + ticks);
+            let end = code_span_length(rest);
             out.push_str(&rest[..end]);
             end
         } else if let Some(length) = markdown_link_length(rest) {
@@ -87,11 +82,7 @@ pub fn plain_text(safe: &str) -> String {
     let mut rest = safe;
     while let Some(c) = rest.chars().next() {
         let taken = if c == '`' {
-            let ticks = rest.len() - rest.trim_start_matches('`').len();
-            let fence = &rest[..ticks];
-            let end = rest[ticks..]
-                .find(fence)
-                .map_or(ticks, |at| ticks + at + ticks);
+            let end = code_span_length(rest);
             out.push_str(&rest[..end]);
             end
         } else if let Some(url) = rest
@@ -116,6 +107,17 @@ pub fn plain_text(safe: &str) -> String {
         rest = &rest[taken..];
     }
     out
+}
+
+/// The length of the code span at the start of `text` (which starts with a backtick): up to
+/// the closing run of as many backticks. An unclosed run is literal backticks: what follows is
+/// still text.
+fn code_span_length(text: &str) -> usize {
+    let ticks = text.len() - text.trim_start_matches('`').len();
+    let fence = &text[..ticks];
+    text[ticks..]
+        .find(fence)
+        .map_or(ticks, |at| ticks + at + ticks)
 }
 
 /// The length of a Markdown link `[text](target)` at the start of `text`, if there is one.

@@ -41,9 +41,7 @@ impl<'a, T> Pending<'a, T> {
             decode,
         }
     }
-}
 
-impl<'a, T> Pending<'a, T> {
     /// The call of `request` on `client` whose success body must also pass `check` (decode as
     /// the operation's type) before `decode` reads it: for calls that keep the body as JSON.
     pub(crate) fn checked(

@@ -109,6 +109,74 @@ async fn every_field_the_hub_sent_is_printed_in_its_order_even_unknown_ones() {
     );
 }
 
+/// `command` run on a terminal: `script` (util-linux) gives it a pseudo-terminal as stdout and
+/// stderr, whose output (both, with CR LF line ends) it returns.
+async fn on_a_terminal(command: &str, env: &[(&str, String)]) -> (i32, String) {
+    let output = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::process::Command::new("script")
+            .args(["--quiet", "--return", "--command", command, "/dev/null"])
+            .env_clear()
+            .envs(env.iter().map(|(n, v)| (*n, v.as_str())))
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("finishes within 60 s")
+    .expect("script (util-linux) runs");
+    let text = String::from_utf8(output.stdout)
+        .unwrap()
+        .replace("\r\n", "\n");
+    (output.status.code().unwrap(), text)
+}
+
+#[tokio::test]
+async fn on_a_terminal_the_answer_is_pretty_printed() {
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Ok(partner()));
+    let command = format!(
+        "{} get-partner --partner-id p-1",
+        env!("CARGO_BIN_EXE_d360")
+    );
+    let (code, shown) = on_a_terminal(&command, &env(&hub)).await;
+    assert_eq!(
+        (code, shown.as_str()),
+        (0, "{\n  \"brand_name\": \"Acme\",\n  \"id\": \"p-1\"\n}\n")
+    );
+}
+
+#[tokio::test]
+async fn global_flags_go_before_or_after_the_command() {
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Ok(partner()));
+    let key = [("D360_PARTNER_API_KEY", MockHub::API_KEY)];
+    let url = hub.base_url();
+    for args in [
+        ["--base-url", &url, "get-partner", "--partner-id", "p-1"],
+        ["get-partner", "--partner-id", "p-1", "--base-url", &url],
+    ] {
+        assert_eq!(
+            d360(&args, &key, None).await,
+            ok("{\"brand_name\":\"Acme\",\"id\":\"p-1\"}\n")
+        );
+    }
+    let run = d360(
+        &[
+            "get-partner",
+            "--partner-id",
+            "p-1",
+            "-v",
+            "--base-url",
+            &url,
+        ],
+        &key,
+        None,
+    )
+    .await;
+    assert!(run.stderr.contains("d360_partner.request"), "{run:?}");
+}
+
 #[tokio::test]
 async fn partner_id_defaults_to_the_environment() {
     let hub = MockHub::start().await;

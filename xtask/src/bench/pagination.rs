@@ -3,7 +3,7 @@
 //! repository's target directory so it compiles only the fixture crate.
 
 use super::Summary;
-use super::run::streaming;
+use super::run::figures;
 use std::path::Path;
 use std::process::Command;
 
@@ -25,15 +25,5 @@ pub fn measure(
     if quick {
         command.arg("--quick");
     }
-    let stdout = streaming(&mut command)?;
-    let mut found = false;
-    for (name, value) in stdout.lines().filter_map(|line| line.split_once('=')) {
-        summary.add(name.trim(), value.trim());
-        found = true;
-    }
-    if found {
-        Ok(())
-    } else {
-        Err("the pagination benchmark printed no figures".into())
-    }
+    figures(&mut command, "pagination", summary)
 }

@@ -2,7 +2,7 @@
 //! built), its `name=value` lines copied into the summary.
 
 use super::Summary;
-use super::run::streaming;
+use super::run::figures;
 use std::path::Path;
 use std::process::Command;
 
@@ -21,15 +21,5 @@ pub fn measure(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), St
     if quick {
         command.arg("--quick");
     }
-    let stdout = streaming(&mut command)?;
-    let mut found = false;
-    for (name, value) in stdout.lines().filter_map(|line| line.split_once('=')) {
-        summary.add(name.trim(), value.trim());
-        found = true;
-    }
-    if found {
-        Ok(())
-    } else {
-        Err("the request benchmark printed no figures".into())
-    }
+    figures(&mut command, "request", summary)
 }

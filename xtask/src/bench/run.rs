@@ -65,3 +65,23 @@ pub fn streaming(command: &mut Command) -> Result<String, String> {
 pub fn seconds(value: f64) -> String {
     format!("{value:.3}")
 }
+
+/// Runs a benchmark binary (through `cargo bench`), its progress passed through, and records
+/// every `name=value` line it prints; fails when it prints none.
+pub fn figures(
+    command: &mut Command,
+    what: &str,
+    summary: &mut super::Summary,
+) -> Result<(), String> {
+    let stdout = streaming(command)?;
+    let mut found = false;
+    for (name, value) in stdout.lines().filter_map(|line| line.split_once('=')) {
+        summary.add(name.trim(), value.trim());
+        found = true;
+    }
+    if found {
+        Ok(())
+    } else {
+        Err(format!("the {what} benchmark printed no figures"))
+    }
+}
