@@ -11,6 +11,8 @@
 //! The fixture workspace has this one's members and `Cargo.lock`, so with this repository's
 //! target directory it compiles only its own crates, not the dependencies again.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -19,7 +21,8 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// A build of the fixture crate (its dependencies are already built) takes under a minute on 2
 /// cores; the bound is for a hung build.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(1200);
-/// The tests each file of `tests/fixtures/api/` holds; a run with fewer did not run them all.
+/// The tests each file of `tests/fixtures/api/` and `tests/fixtures/cli/` holds (no two alike,
+/// so each file's result line is found by its count); a run with fewer did not run them all.
 const TESTS: [(&str, usize); 3] = [("calls", 13), ("pages", 15), ("fixture_cli", 5)];
 /// The README's examples marked ` ```rust,ignore ` (they need a list operation), which run on the
 /// fixture client.
@@ -65,31 +68,33 @@ fn the_rest_of_the_api_goes_through_sync_build_and_calls() {
         text(&check.stdout)
     );
 
-    // build and call: the generated client against local servers.
+    // build and call: the generated client and command line against local servers, in one
+    // build (so the dependencies' features resolve as this workspace's do).
+    let mut test = cargo();
+    test.current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", Path::new(ROOT).join("target"))
+        .args(["test", "--workspace"]);
+    for (file, _) in TESTS {
+        test.args(["--test", file]);
+    }
+    let calls = run(test.args(["--", "--test-threads", "4"]));
+    let stdout = text(&calls.stdout);
+    assert!(
+        calls.status.success(),
+        "the fixture client failed:\n{stdout}\n{}",
+        text(&calls.stderr)
+    );
+    let results: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("test result:"))
+        .collect();
+    assert_eq!(results.len(), TESTS.len(), "{stdout}");
     for (file, count) in TESTS {
-        let calls = run(cargo()
-            .current_dir(&scratch)
-            .env("CARGO_TARGET_DIR", Path::new(ROOT).join("target"))
-            .args([
-                "test",
-                "--workspace",
-                "--test",
-                file,
-                "--",
-                "--test-threads",
-                "4",
-            ]));
-        let stdout = text(&calls.stdout);
         assert!(
-            calls.status.success(),
-            "tests/fixtures/api/{file}.rs failed on the fixture client:\n{stdout}\n{}",
-            text(&calls.stderr)
-        );
-        assert!(
-            stdout.contains(&format!(
+            results.iter().any(|r| r.starts_with(&format!(
                 "test result: ok. {count} passed; 0 failed; 0 ignored"
-            )),
-            "{stdout}"
+            ))),
+            "tests/fixtures/.../{file}.rs did not run its {count} tests:\n{stdout}"
         );
     }
 
@@ -147,9 +152,14 @@ fn xtask_spec(command: &str, scratch: &Path) -> Command {
     xtask
 }
 
+/// Cargo in this repository, without what `cargo test` set for this test (see
+/// [`common::cargo_test_variables`]).
 fn cargo() -> Command {
     let mut command = Command::new(env!("CARGO"));
     command.current_dir(ROOT);
+    for variable in common::cargo_test_variables() {
+        command.env_remove(variable);
+    }
     command
 }
 

@@ -2,6 +2,8 @@
 //! token flow makes one token request per run, transient failures are ridden out, and a 404
 //! ends the run with the hub's message on stderr and exit code 1, without retrying.
 
+mod common;
+
 use d360_partner::mock::{MockError, MockFault, MockHub};
 use d360_partner::operations::{GET_PARTNER, PATCH_PARTNER};
 use d360_partner::types::PartnerOut;
@@ -16,7 +18,11 @@ async fn quickstart_binary() -> &'static PathBuf {
     static BINARY: OnceCell<PathBuf> = OnceCell::const_new();
     BINARY
         .get_or_init(|| async {
-            let output = tokio::process::Command::new(env!("CARGO"))
+            let mut cargo = tokio::process::Command::new(env!("CARGO"));
+            for variable in common::cargo_test_variables() {
+                cargo.env_remove(variable);
+            }
+            let output = cargo
                 .args([
                     "build",
                     "--workspace",

@@ -14,6 +14,28 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const API_KEY: &str = "test-partner-api-key";
+
+/// The variables `cargo test` sets for a test's process that a cargo the test starts must not
+/// inherit: a build script that tracks one (ring's tracks `CARGO_MANIFEST_DIR`) would see it
+/// changed, rebuild its crate and everything above it, and the next build of this workspace
+/// rebuild them back.
+pub fn cargo_test_variables() -> Vec<String> {
+    const SET_FOR_TESTS: [&str; 9] = [
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_PKG_",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_BIN_EXE_",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+    ];
+    std::env::vars()
+        .map(|(name, _)| name)
+        .filter(|name| SET_FOR_TESTS.iter().any(|set| name.starts_with(set)))
+        .collect()
+}
 pub const PARTNER_ID: &str = "PaRtNeR01";
 
 /// A client for `server` with an API key; every request is bounded by a short timeout.

@@ -7,7 +7,6 @@ use super::median::median;
 use super::run::{Timing, seconds, timed};
 use super::{Summary, fresh_dir, synthetic, write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::SystemTime;
 
 const COLD_ROUNDS: usize = 3;
@@ -139,7 +138,7 @@ pub fn measure(root: &Path, scratch: &Path, summary: &mut Summary) -> Result<(),
 /// `cargo build --offline` of the package in `dir` into `target`.
 fn build(dir: &Path, target: &Path) -> Result<Timing, String> {
     let (_, timing) = timed(
-        Command::new(env!("CARGO"))
+        super::run::cargo()
             .current_dir(dir)
             .env("CARGO_TARGET_DIR", target)
             .args(["build", "--offline", "--quiet"]),

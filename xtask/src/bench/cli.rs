@@ -24,7 +24,7 @@ pub fn measure(root: &Path, summary: &mut Summary) -> Result<(), String> {
     if !curl.is_ok_and(|output| output.status.success()) {
         return Err("the command-line benchmark compares with curl, which is not installed (apt-get install curl)".into());
     }
-    timed(Command::new(env!("CARGO")).current_dir(root).args([
+    timed(super::run::cargo().current_dir(root).args([
         "build",
         "--quiet",
         "--release",

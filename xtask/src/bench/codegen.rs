@@ -139,7 +139,7 @@ fn phase_cpu_seconds(stderr: &str) -> Vec<(String, f64)> {
 /// Builds the crate as a user's plain `cargo build` would and returns its build script binary,
 /// as Cargo reports it.
 fn build_script(root: &Path) -> Result<PathBuf, String> {
-    let (output, _) = timed(Command::new(env!("CARGO")).current_dir(root).args([
+    let (output, _) = timed(super::run::cargo().current_dir(root).args([
         "build",
         "--package",
         "d360-partner",

@@ -5,7 +5,6 @@
 use super::Summary;
 use super::run::figures;
 use std::path::Path;
-use std::process::Command;
 
 /// Writes the fixture workspace under `scratch`, runs its `pagination` benchmark (release) and
 /// records every figure it prints.
@@ -17,7 +16,7 @@ pub fn measure(
 ) -> Result<(), String> {
     let fixture = scratch.join("fixture-crate");
     xtask::fixtures::write(root, &fixture)?;
-    let mut command = Command::new(env!("CARGO"));
+    let mut command = super::run::cargo();
     command
         .current_dir(&fixture)
         .env("CARGO_TARGET_DIR", root.join("target"))

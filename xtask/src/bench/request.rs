@@ -4,11 +4,10 @@
 use super::Summary;
 use super::run::figures;
 use std::path::Path;
-use std::process::Command;
 
 /// Runs `benches/request/` and records every figure it prints.
 pub fn measure(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String> {
-    let mut command = Command::new(env!("CARGO"));
+    let mut command = super::run::cargo();
     command.current_dir(root).args([
         "bench",
         "--quiet",

@@ -13,6 +13,29 @@ pub struct Timing {
     pub cpu: f64,
 }
 
+/// Cargo, without the variables `cargo run` set for this tool: a build script that tracks one
+/// (ring's tracks `CARGO_MANIFEST_DIR`) would rebuild its crate and everything above it, here
+/// and again in the next build of the workspace.
+pub fn cargo() -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    for (name, _) in std::env::vars() {
+        let set_by_cargo_run = [
+            "CARGO_MANIFEST_",
+            "CARGO_PKG_",
+            "CARGO_CRATE_NAME",
+            "CARGO_BIN_NAME",
+            "CARGO_PRIMARY_PACKAGE",
+            "CARGO_RUSTC_CURRENT_DIR",
+        ]
+        .iter()
+        .any(|prefix| name.starts_with(prefix));
+        if set_by_cargo_run {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 /// Runs `command` to completion, output captured, and returns its output and timing. Fails
 /// naming the command when it exits non-zero.
 pub fn timed(command: &mut Command) -> Result<(Output, Timing), String> {
