@@ -7,7 +7,7 @@ use crate::client::Client;
 use crate::dry_run::DryRun;
 use crate::error::{Error, Result};
 use crate::operation::OperationInfo;
-use crate::paginate::{Items, Pages};
+use crate::paginate::{Items, ListInfo, Pages};
 use crate::request::Request;
 use crate::send::Pending;
 use serde_json::Value;
@@ -37,6 +37,17 @@ impl Client {
             info,
             request: Request::new(info),
         }
+    }
+}
+
+impl OperationInfo {
+    /// The paging metadata of a list operation (one of
+    /// [`operations::LISTS`](crate::operations::LISTS)); `None` for an operation that is no list.
+    pub fn list(&'static self) -> Option<&'static ListInfo> {
+        crate::operations::LISTS
+            .iter()
+            .copied()
+            .find(|list| std::ptr::eq(list.operation(), self))
     }
 }
 
@@ -88,15 +99,12 @@ impl<'a> OperationCall<'a> {
     /// as JSON, each checked as the operation's type; as a generated builder's `pages()`.
     /// Fails for an operation that is no list.
     pub fn pages(self) -> Result<Pages<'a, Value>> {
-        let list = crate::operations::LISTS
-            .iter()
-            .find(|list| std::ptr::eq(list.operation(), self.info))
-            .ok_or_else(|| {
-                Error::InvalidRequest(format!(
-                    "{}: it is no list operation (it takes no integer `limit` and `offset`)",
-                    self.info.id()
-                ))
-            })?;
+        let list = self.info.list().ok_or_else(|| {
+            Error::InvalidRequest(format!(
+                "{}: it is no list operation (it takes no integer `limit` and `offset`)",
+                self.info.id()
+            ))
+        })?;
         Ok(Pages::new(self.client, self.request, list).checked_by(self.info.check))
     }
 

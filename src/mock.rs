@@ -367,15 +367,12 @@ impl MockHub {
         P: crate::operations::Page,
         P::Item: Serialize,
     {
-        let list = crate::operations::LISTS
-            .iter()
-            .find(|list| std::ptr::eq(list.operation(), operation.info()))
-            .unwrap_or_else(|| {
-                panic!(
-                    "`{}` is no list operation: it takes no integer `limit` and `offset`",
-                    operation.id()
-                )
-            });
+        let list = operation.info().list().unwrap_or_else(|| {
+            panic!(
+                "`{}` is no list operation: it takes no integer `limit` and `offset`",
+                operation.id()
+            )
+        });
         let items: Vec<Value> = items.iter().map(to_json).collect();
         let responder: Arc<Responder> = Arc::new(move |request| list_page(list, &items, request));
         lock(&self.state)

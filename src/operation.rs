@@ -213,6 +213,17 @@ pub enum Location {
     Header,
 }
 
+impl Location {
+    /// `path`, `query` or `header`, as the spec's `in` says.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+        }
+    }
+}
+
 /// How a parameter's value is written, per OpenAPI's `style` (`simple` and `form` write arrays
 /// comma-separated unless exploded) or its JSON `content`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

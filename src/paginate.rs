@@ -201,7 +201,6 @@ pub struct Pages<'a, P> {
 
 impl<'a, P: Page> Pages<'a, P> {
     /// The pages of `request` to the list `list` describes, starting at the request's offset.
-    #[allow(dead_code)] // called by generated list builders; a spec may have no list
     pub(crate) fn new(client: &'a Client, request: Request, list: &'static ListInfo) -> Self {
         let integer = |index| request.value(index).map(|value| value.as_i64());
         let (mut next, mut refused) = (Some(0), None);
@@ -241,7 +240,6 @@ impl<'a, P: Page> Pages<'a, P> {
 
     /// The same pages with each decoded as `check` says too (for pages read as JSON that must
     /// still be what the operation's type describes).
-    #[allow(dead_code)] // used by calls made from data
     pub(crate) fn checked_by(
         mut self,
         check: fn(reqwest::StatusCode, &[u8]) -> Result<()>,

@@ -113,7 +113,6 @@ impl Request {
     }
 
     /// Sets the parameter at `index` of the operation's table.
-    #[allow(dead_code)] // called by generated setters; a spec may have text parameters only
     pub(crate) fn set<T: Serialize + ?Sized>(&mut self, index: usize, value: &T) {
         match serde_json::to_value(value) {
             Ok(value) => self.values[index] = Some(value),
@@ -196,7 +195,7 @@ impl Request {
     fn refuse(&self, why: impl fmt::Display) -> Error {
         Error::InvalidRequest(match &self.target {
             Target::Operation(info) => format!("{}: {why}", info.id),
-            Target::Raw(raw) => format!("{} {}: {why}", raw.method, raw.path.escape_debug()),
+            Target::Raw(raw) => format!("{} {}: {why}", raw.method, shown_path(&raw.path)),
         })
     }
 
@@ -268,7 +267,7 @@ impl Request {
             if parameter.required && value.as_ref().is_none_or(Value::is_null) {
                 return Err(self.refuse(format_args!(
                     "the required {} parameter `{}` is not set",
-                    location_name(parameter.location),
+                    parameter.location.as_str(),
                     parameter.name
                 )));
             }
@@ -357,6 +356,13 @@ fn push_path<'v>(
             let name = &rest[open + 1..open + close];
             let text =
                 value(name).ok_or_else(|| format!("the path parameter `{name}` is not set"))?;
+            // The URL parser drops tabs and line breaks from a segment, so `..\t` would become
+            // a `..` segment and `\t` an empty one.
+            if let Some(c) = text.chars().find(|c| c.is_control()) {
+                return Err(format!(
+                    "the path parameter `{name}` contains the control character {c:?}"
+                ));
+            }
             if text.is_empty() {
                 return Err(format!(
                     "the path parameter `{name}` is empty, which would send the request to another path"
@@ -389,6 +395,32 @@ fn push_path<'v>(
     Ok(())
 }
 
+/// A raw path as an error may show it: without a query or fragment, and an absolute or
+/// scheme-relative URL as its scheme, host and port only, since user info or a query could hold
+/// a secret.
+fn shown_path(path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    if path.starts_with('/') && !path.starts_with("//") {
+        return path.escape_debug().to_string();
+    }
+    let parsed = match path.strip_prefix("//") {
+        Some(_) => reqwest::Url::parse(&format!("http:{path}")),
+        None => reqwest::Url::parse(path),
+    };
+    match parsed {
+        Ok(url) if url.has_host() => {
+            let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+            let host = url.host_str().unwrap_or_default();
+            match path.starts_with("//") {
+                true => format!("//{host}{port}/.."),
+                false => format!("{}://{host}{port}/..", url.scheme()),
+            }
+        }
+        Ok(url) => format!("{}:..", url.scheme()),
+        Err(_) => path.escape_debug().to_string(),
+    }
+}
+
 /// Characters a literal segment of a raw path may hold as written (RFC 3986 `pchar` without
 /// `%`): anything else, a value above all, belongs in a `{placeholder}`, which is encoded.
 fn is_path_character(c: char) -> bool {
@@ -402,13 +434,16 @@ fn check_raw(raw: &RawTarget) -> Result<(), String> {
     if let Some(c) = control(&raw.path) {
         return Err(format!("the path contains the control character {c:?}"));
     }
-    for (name, value) in &raw.path_values {
-        if let Some(c) = control(name).or_else(|| control(value)) {
-            return Err(format!(
-                "the path parameter `{}` contains the control character {c:?}",
-                name.escape_debug()
-            ));
-        }
+    // Path values are checked as they are filled in (`push_path`); their names here.
+    if let Some((name, c)) = raw
+        .path_values
+        .iter()
+        .find_map(|(name, _)| Some((name, control(name)?)))
+    {
+        return Err(format!(
+            "the path parameter name `{}` contains the control character {c:?}",
+            name.escape_debug()
+        ));
     }
     for (name, value) in &raw.query {
         if let Some(c) = control(name).or_else(|| control(value)) {
@@ -505,14 +540,6 @@ impl fmt::Debug for Request {
         };
         out.field("body_bytes", &self.body.as_ref().map(Bytes::len))
             .finish_non_exhaustive()
-    }
-}
-
-fn location_name(location: Location) -> &'static str {
-    match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
     }
 }
 

@@ -105,15 +105,15 @@ async fn every_guard_refuses_before_anything_is_sent_naming_the_cause() {
     let cases: Vec<(d360_partner::RawRequest<'_>, &str)> = vec![
         (
             client.request(Method::GET, "https://evil.example/api/v2/partners"),
-            "GET https://evil.example/api/v2/partners: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
+            "GET https://evil.example/..: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
         ),
         (
             client.request(Method::GET, "//evil.example/api/v2/partners"),
-            "GET //evil.example/api/v2/partners: the path is scheme-relative (`//host/..`): only paths on the client's base URL can be requested, so credentials never leave its host",
+            "GET //evil.example/..: the path is scheme-relative (`//host/..`): only paths on the client's base URL can be requested, so credentials never leave its host",
         ),
         (
             client.request(Method::GET, "mailto:someone@evil.example"),
-            "GET mailto:someone@evil.example: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
+            "GET mailto:..: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
         ),
         (
             client.request(Method::GET, "api/v2/partners"),
@@ -129,7 +129,7 @@ async fn every_guard_refuses_before_anything_is_sent_naming_the_cause() {
         ),
         (
             client.request(Method::GET, "/api/v2/partners?limit=1"),
-            "GET /api/v2/partners?limit=1: the path holds `?`; give query parameters with `.query(name, value)`",
+            "GET /api/v2/partners: the path holds `?`; give query parameters with `.query(name, value)`",
         ),
         (
             client.request(Method::GET, "/api/v2/partners/%2e%2e"),
@@ -173,6 +173,13 @@ async fn every_guard_refuses_before_anything_is_sent_naming_the_cause() {
             "GET /api/v2/partners/{partner_id}: the path parameter `partner_id` contains the control character '\\n'",
         ),
         (
+            client.request(
+                Method::GET,
+                "https://user:secret-pw@evil.example:8443/x?api_key=secret-key",
+            ),
+            "GET https://evil.example:8443/..: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
+        ),
+        (
             client
                 .request(Method::GET, "/api/v2/partners")
                 .query("q", "a\0b"),
@@ -195,6 +202,17 @@ async fn every_guard_refuses_before_anything_is_sent_naming_the_cause() {
 async fn generated_operations_refuse_dot_path_values_too() {
     let server = answering(200, "{}").await;
     let client = common::client(&server);
+    // The URL parser drops tabs and line breaks: `..\t` would be `..`, `\t` an empty segment.
+    for (value, shown) in [("..\t", "'\\t'"), ("\t", "'\\t'"), ("a\nb", "'\\n'")] {
+        let error = client.get_partner().partner_id(value).await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "invalid request: get_partner: the path parameter `partner_id` contains the control character {shown}"
+            )
+        );
+        assert!(!error.request_sent());
+    }
     for value in [".", ".."] {
         let error = client.get_partner().partner_id(value).await.unwrap_err();
         assert_eq!(

@@ -6,7 +6,7 @@
 
 use clap::builder::{PossibleValuesParser, ValueParser};
 use clap::{Arg, ArgAction, Command};
-use d360_partner::operations::{self, BodyKind, Kind, ListInfo, Location, OperationInfo};
+use d360_partner::operations::{self, BodyKind, Kind, OperationInfo};
 use heck::ToKebabCase;
 
 /// The environment variable `--partner-id` defaults to.
@@ -55,9 +55,9 @@ pub fn cli() -> Command {
              Credentials come from the environment only: D360_PARTNER_API_KEY, else D360_PARTNER_BEARER_TOKEN, else \
              D360_PARTNER_USERNAME and D360_PARTNER_PASSWORD; D360_PARTNER_BASE_URL overrides the hub. The answer is \
              printed as JSON on stdout.\n\n\
-             Exit codes: 0 success, 2 usage, 3 the hub answered 4xx (other than 401/403), 4 authentication \
-             (no or empty credentials, a refused login, 401, 403), 5 the hub answered 5xx or did not answer \
-             (timeout, connection), 1 anything else (an answer that does not decode).",
+             Exit codes: 0 success, 2 usage, 3 the hub answered 4xx (other than 401/403/408), 4 authentication \
+             (no or empty credentials, a refused login, 401, 403), 5 the hub answered 5xx or 408 or did not \
+             answer (timeout, connection), 1 anything else (an answer that does not decode).",
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -103,14 +103,6 @@ pub fn cli() -> Command {
 /// The command of an operation: `get_partner` → `get-partner`.
 pub fn command_name(info: &OperationInfo) -> String {
     info.id().to_kebab_case()
-}
-
-/// The list operation `info` is, if it is one.
-pub fn list_of(info: &OperationInfo) -> Option<&'static ListInfo> {
-    operations::LISTS
-        .iter()
-        .copied()
-        .find(|list| std::ptr::eq(list.operation(), info))
 }
 
 /// The flags of an operation's command, in the order its help shows them.
@@ -167,7 +159,8 @@ fn operation_command(info: &'static OperationInfo) -> Command {
         .about(summary.to_string())
         .long_about(long);
     let parameters = info.parameters();
-    for flag in flags(info) {
+    let flags = flags(info);
+    for flag in &flags {
         let mut arg = Arg::new(flag.id.clone()).long(flag.id.clone());
         arg = with_kind(arg, flag.kind);
         match flag.target {
@@ -176,13 +169,11 @@ fn operation_command(info: &'static OperationInfo) -> Command {
                     .iter()
                     .find(|p| p.name() == flag.name)
                     .expect("a flag of a parameter");
-                let location = match parameter.location() {
-                    Location::Path => "path",
-                    Location::Query => "query",
-                    Location::Header => "header",
-                    _ => "request",
-                };
-                let place = format!("{location} parameter `{}`", flag.name);
+                let place = format!(
+                    "{} parameter `{}`",
+                    parameter.location().as_str(),
+                    flag.name
+                );
                 arg = arg
                     .required(parameter.required())
                     .help_heading("Parameters")
@@ -220,7 +211,7 @@ fn operation_command(info: &'static OperationInfo) -> Command {
                 )),
         );
     }
-    if list_of(info).is_some() {
+    if let Some(list) = info.list() {
         command = command
             .arg(
                 Arg::new("all")
@@ -248,10 +239,10 @@ fn operation_command(info: &'static OperationInfo) -> Command {
                     .help("With --all, print one item per line as it arrives")
                     .help_heading("All pages"),
             );
-        if let Some(limit) = flags(info).iter().find(|f| {
-            f.target == Target::Parameter
-                && f.name == list_of(info).unwrap().limit_parameter().name()
-        }) {
+        if let Some(limit) = flags
+            .iter()
+            .find(|f| f.target == Target::Parameter && f.name == list.limit_parameter().name())
+        {
             command = command.mut_arg(limit.id.clone(), |arg| arg.conflicts_with("all"));
         }
     }
@@ -266,28 +257,64 @@ fn help_text(description: Option<&str>, place: &str) -> String {
     }
 }
 
+/// The type clap parses a flag's text into, for a value of a kind.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Parsed {
+    Text,
+    Integer,
+    Number,
+    Boolean,
+    /// JSON text: objects, and arrays inside arrays.
+    Json,
+}
+
+impl Parsed {
+    pub fn of(kind: Kind) -> Parsed {
+        match kind {
+            Kind::Integer => Parsed::Integer,
+            Kind::Number => Parsed::Number,
+            Kind::Boolean => Parsed::Boolean,
+            Kind::String | Kind::Enum(_) => Parsed::Text,
+            _ => Parsed::Json,
+        }
+    }
+}
+
+/// A flag's kind, and whether it repeats (an array, one flag per item).
+pub fn item_kind(kind: Kind) -> (Kind, bool) {
+    match kind {
+        Kind::Array(item) => (*item, true),
+        other => (other, false),
+    }
+}
+
 /// How a flag of `kind` takes its value: checked as the kind says, repeatable for arrays.
 fn with_kind(arg: Arg, kind: Kind) -> Arg {
-    match kind {
-        Kind::Array(item) => with_kind(arg, *item)
-            .action(ArgAction::Append)
-            .help_heading(None::<&str>),
-        Kind::Integer => arg
+    let (item, repeated) = item_kind(kind);
+    let arg = if repeated {
+        arg.action(ArgAction::Append)
+    } else {
+        arg
+    };
+    if let Kind::Enum(values) = item {
+        return arg
+            .value_parser(PossibleValuesParser::new(values.iter().copied()))
+            .value_name("VALUE");
+    }
+    match Parsed::of(item) {
+        Parsed::Integer => arg
             .value_parser(clap::value_parser!(i64))
             .value_name("INTEGER"),
-        Kind::Number => arg
+        Parsed::Number => arg
             .value_parser(clap::value_parser!(f64))
             .value_name("NUMBER"),
-        Kind::Boolean => arg
+        Parsed::Boolean => arg
             .value_parser(clap::value_parser!(bool))
             .value_name("true|false"),
-        Kind::Enum(values) => arg
-            .value_parser(PossibleValuesParser::new(values.iter().copied()))
-            .value_name("VALUE"),
-        Kind::Object | Kind::Any => arg
+        Parsed::Json => arg
             .value_parser(ValueParser::new(json_text))
             .value_name("JSON"),
-        _ => arg.value_name("TEXT"),
+        Parsed::Text => arg.value_name("TEXT"),
     }
 }
 

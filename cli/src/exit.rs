@@ -8,11 +8,11 @@ use std::process::ExitCode;
 pub const OTHER: u8 = 1;
 /// Usage: the command line (clap's own code), or input that cannot make a request.
 pub const USAGE: u8 = 2;
-/// The hub answered 4xx, other than 401 and 403.
+/// The hub answered 4xx, other than 401, 403 and 408.
 pub const CLIENT_ERROR: u8 = 3;
 /// Authentication: no or empty credentials, a refused login, 401, 403.
 pub const AUTH: u8 = 4;
-/// The hub answered 5xx, or did not answer (timeout, connection failure).
+/// The hub answered 5xx or 408, or did not answer (timeout, connection failure).
 pub const UNAVAILABLE: u8 = 5;
 
 /// The exit code of a failed call.
@@ -20,14 +20,17 @@ pub fn code(error: &Error) -> u8 {
     match error {
         Error::Page(page) => page.error().map_or(OTHER, code),
         Error::Credentials(_) => AUTH,
-        // No answer from the token endpoint, or a 5xx: the hub is unavailable, not refusing.
-        Error::Auth(auth) => match auth.status {
-            None => UNAVAILABLE,
-            Some(status) if status.is_server_error() => UNAVAILABLE,
+        // The token endpoint unavailable (no answer, a timeout, a 5xx) or rate limiting is
+        // not a refused login.
+        Error::Auth(auth) => match auth.status.map(|status| status.as_u16()) {
+            None | Some(408 | 500..=599) => UNAVAILABLE,
+            Some(429) => CLIENT_ERROR,
             Some(_) => AUTH,
         },
         Error::Api(api) => match api.status.as_u16() {
             401 | 403 => AUTH,
+            // Request Timeout: the hub gave up waiting, a timeout like the client's own.
+            408 => UNAVAILABLE,
             400..=499 => CLIENT_ERROR,
             500..=599 => UNAVAILABLE,
             _ => OTHER,

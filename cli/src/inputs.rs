@@ -2,9 +2,9 @@
 //! a raw request's pieces from `api`'s arguments. Input that cannot make a request is a usage
 //! error naming what was wrong.
 
-use crate::commands::{Flag, Target, flags};
+use crate::commands::{Flag, Parsed, Target, flags, item_kind};
 use clap::ArgMatches;
-use d360_partner::operations::{BodyKind, Kind, OperationInfo};
+use d360_partner::operations::{BodyKind, OperationInfo};
 use serde_json::{Map, Value};
 
 /// The values the flags gave, by parameter name, and the body.
@@ -73,35 +73,23 @@ pub fn operation_inputs(
     Ok(Inputs { parameters, body })
 }
 
-/// A flag's value as JSON, as its kind says.
+/// A flag's value as JSON, as its kind says (through the type its flag parses into).
 fn value_of(matches: &ArgMatches, flag: &Flag) -> Option<Value> {
-    match flag.kind {
-        Kind::Array(item) => {
-            let values: Vec<Value> = match *item {
-                Kind::Integer => many::<i64>(matches, &flag.id),
-                Kind::Number => many::<f64>(matches, &flag.id),
-                Kind::Boolean => many::<bool>(matches, &flag.id),
-                Kind::Object | Kind::Any => many::<Value>(matches, &flag.id),
-                _ => many::<String>(matches, &flag.id),
-            }?;
-            Some(Value::Array(values))
-        }
-        Kind::Integer => one::<i64>(matches, &flag.id),
-        Kind::Number => one::<f64>(matches, &flag.id),
-        Kind::Boolean => one::<bool>(matches, &flag.id),
-        Kind::Object | Kind::Any => one::<Value>(matches, &flag.id),
-        _ => one::<String>(matches, &flag.id),
+    let (item, repeated) = item_kind(flag.kind);
+    let values: Vec<Value> = match Parsed::of(item) {
+        Parsed::Integer => values::<i64>(matches, &flag.id),
+        Parsed::Number => values::<f64>(matches, &flag.id),
+        Parsed::Boolean => values::<bool>(matches, &flag.id),
+        Parsed::Json => values::<Value>(matches, &flag.id),
+        Parsed::Text => values::<String>(matches, &flag.id),
+    }?;
+    match repeated {
+        true => Some(Value::Array(values)),
+        false => values.into_iter().next(),
     }
 }
 
-fn one<T: Clone + Send + Sync + Into<Value> + 'static>(
-    matches: &ArgMatches,
-    id: &str,
-) -> Option<Value> {
-    matches.get_one::<T>(id).cloned().map(Into::into)
-}
-
-fn many<T: Clone + Send + Sync + Into<Value> + 'static>(
+fn values<T: Clone + Send + Sync + Into<Value> + 'static>(
     matches: &ArgMatches,
     id: &str,
 ) -> Option<Vec<Value>> {

@@ -54,19 +54,17 @@ async fn run(matches: ArgMatches) -> ExitCode {
         clap_complete::generate(shell, &mut commands::cli(), "d360", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
-    let client = match client(command) {
-        Ok(client) => client,
-        Err(error) => return exit::fail(&error),
-    };
+    // Input is checked before the client is built: a usage error is exit 2 with or without
+    // credentials.
     if name == "api" {
-        return api(&client, command).await;
+        return api(command).await;
     }
     let info = operations::ALL
         .iter()
         .copied()
         .find(|info| commands::command_name(info) == name)
         .expect("every other command is an operation");
-    operation(&client, info, name, command).await
+    operation(info, name, command).await
 }
 
 /// The client the environment configures (`--base-url` overriding), naming the command line
@@ -80,15 +78,14 @@ fn client(command: &ArgMatches) -> d360_partner::Result<Client> {
     builder.build()
 }
 
-async fn operation(
-    client: &Client,
-    info: &'static OperationInfo,
-    name: &str,
-    command: &ArgMatches,
-) -> ExitCode {
+async fn operation(info: &'static OperationInfo, name: &str, command: &ArgMatches) -> ExitCode {
     let inputs = match inputs::operation_inputs(info, command) {
         Ok(inputs) => inputs,
         Err(message) => return usage(Some(name), message),
+    };
+    let client = match client(command) {
+        Ok(client) => client,
+        Err(error) => return exit::fail(&error),
     };
     let mut call = client.operation(info);
     for (parameter, value) in inputs.parameters {
@@ -99,7 +96,7 @@ async fn operation(
     }
     let walk = command.try_get_one::<bool>("all").ok().flatten() == Some(&true);
     if walk {
-        let list = commands::list_of(info).expect("--all is offered for lists only");
+        let list = info.list().expect("--all is offered for lists only");
         let size = command
             .get_one::<u32>("page-size")
             .copied()
@@ -156,7 +153,7 @@ async fn all_items(call: d360_partner::OperationCall<'_>, ndjson: bool) -> ExitC
     ExitCode::SUCCESS
 }
 
-async fn api(client: &Client, command: &ArgMatches) -> ExitCode {
+async fn api(command: &ArgMatches) -> ExitCode {
     let text = command.get_one::<String>("method").expect("required");
     let Ok(method) = Method::from_bytes(text.to_ascii_uppercase().as_bytes()) else {
         return usage(Some("api"), format!("`{text}` is not an HTTP method"));
@@ -169,6 +166,18 @@ async fn api(client: &Client, command: &ArgMatches) -> ExitCode {
         (Ok(query), Ok(path_params)) => (query, path_params),
         (Err(message), _) | (_, Err(message)) => return usage(Some("api"), message),
     };
+    let body = match command
+        .get_one::<String>("body")
+        .map(|source| inputs::read_json(source))
+    {
+        Some(Err(message)) => return usage(Some("api"), message),
+        Some(Ok(body)) => Some(body),
+        None => None,
+    };
+    let client = match client(command) {
+        Ok(client) => client,
+        Err(error) => return exit::fail(&error),
+    };
     let mut request = client.request(method, path);
     for (name, value) in path_params {
         request = request.path_param(name, value);
@@ -176,11 +185,8 @@ async fn api(client: &Client, command: &ArgMatches) -> ExitCode {
     for (name, value) in query {
         request = request.query(name, value);
     }
-    if let Some(source) = command.get_one::<String>("body") {
-        match inputs::read_json(source) {
-            Ok(body) => request = request.json(&body),
-            Err(message) => return usage(Some("api"), message),
-        }
+    if let Some(body) = &body {
+        request = request.json(body);
     }
     if command.get_flag("dry-run") {
         return dry_run(request.dry_run());

@@ -62,14 +62,14 @@ pub struct Items<'a> {
 
 impl Items<'_> {
     pub fn item(&mut self, item: &Value) {
-        let text = self.out.render(item);
+        // One line per item in NDJSON, whatever the terminal.
+        let text = match self.ndjson {
+            true => serde_json::to_string(item).expect("a JSON value serializes"),
+            false => self.out.render(item),
+        };
         let stdout = &mut self.out.stdout;
         let _ = match (self.ndjson, self.out.pretty) {
-            (true, _) => writeln!(
-                stdout,
-                "{}",
-                serde_json::to_string(item).unwrap_or_default()
-            ),
+            (true, _) => writeln!(stdout, "{text}"),
             (false, true) => {
                 let separator = if self.written == 0 { "\n" } else { ",\n" };
                 let indented: Vec<String> = text.lines().map(|line| format!("  {line}")).collect();

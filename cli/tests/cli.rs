@@ -184,6 +184,18 @@ async fn partner_id_defaults_to_the_environment() {
     let mut env = env(&hub);
     env.push(("D360_PARTNER_ID", "p-from-env".into()));
     let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    // Without credentials too: input is checked before the client is built.
+    let run = d360(
+        &["patch-partner", "--partner-id", "p-1", "--body", "-"],
+        &[],
+        Some(r#"{"nope": 1}"#),
+    )
+    .await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.starts_with("error: the body has `nope`"),
+        "{run:?}"
+    );
     let run = d360(&["get-partner"], &env, None).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
@@ -312,6 +324,18 @@ async fn bad_input_is_a_usage_error_naming_it_and_nothing_is_sent() {
             "error: invalid value 'maybe' for '--allow-client-to-add-phone-no <true|false>'\n  [possible values: true, false]\n\nFor more information, try '--help'.\n"
         )
     );
+    // Without credentials too: input is checked before the client is built.
+    let run = d360(
+        &["patch-partner", "--partner-id", "p-1", "--body", "-"],
+        &[],
+        Some(r#"{"nope": 1}"#),
+    )
+    .await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.starts_with("error: the body has `nope`"),
+        "{run:?}"
+    );
     let run = d360(&["get-partner"], &env, None).await;
     assert_eq!(
         run,
@@ -428,6 +452,16 @@ async fn a_5xx_or_no_answer_is_exit_5() {
         failed(
             5,
             "d360: 360dialog API error: HTTP 500 Internal Server Error: Internal error (360dialog_trace_id: mock-trace-500)\n"
+        )
+    );
+    // 408: the hub timed out waiting (after the client's retries).
+    hub.set(GET_PARTNER, Err(MockError::new(408, "Request timeout")));
+    let run = d360_on(&hub, &["get-partner", "--partner-id", "p-1"]).await;
+    assert_eq!(
+        run,
+        failed(
+            5,
+            "d360: 360dialog API error: HTTP 408 Request Timeout: Request timeout (360dialog_trace_id: mock-trace-408)\n"
         )
     );
     // A port nothing listens on: the connection fails (after the client's retries).
@@ -613,7 +647,7 @@ async fn api_sends_a_raw_request_with_the_same_output_and_exit_codes() {
         run,
         failed(
             2,
-            "d360: invalid request: GET https://evil.example/x: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host\n"
+            "d360: invalid request: GET https://evil.example/..: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host\n"
         )
     );
     let run = d360_on(&hub, &["api", "GET", "/x", "-q", "novalue"]).await;

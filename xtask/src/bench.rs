@@ -72,15 +72,19 @@ pub fn main(options: &clap::ArgMatches) -> Result<ExitCode, String> {
         let operations: usize = operations
             .parse()
             .map_err(|_| format!("`{operations}` is not a number of operations"))?;
-        let seed = std::fs::read_to_string(crate::root().join("openapi/partners-v2.json"))
-            .map_err(|e| format!("cannot read the vendored spec: {e}"))?;
+        let seed = std::fs::read_to_string(
+            xtask::repo::Repo::this()
+                .root
+                .join("openapi/partners-v2.json"),
+        )
+        .map_err(|e| format!("cannot read the vendored spec: {e}"))?;
         let seed = serde_json::from_str(&seed).map_err(|e| e.to_string())?;
         let spec = synthetic::spec(&seed, operations)?;
         let text = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;
         write(Path::new(file), text)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let root = crate::root();
+    let root = xtask::repo::Repo::this().root;
     let quick = options.get_flag("quick");
     let only = options.get_one::<String>("only").map(String::as_str);
     let crate_root = options
@@ -139,21 +143,4 @@ pub fn main(options: &clap::ArgMatches) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `contents` to `path`, creating its directory.
-fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// An empty directory at `path` (removed first if it exists).
-fn fresh_dir(path: &Path) -> Result<PathBuf, String> {
-    if path.exists() {
-        std::fs::remove_dir_all(path)
-            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-    }
-    std::fs::create_dir_all(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    Ok(path.to_path_buf())
-}
+pub use xtask::files::{fresh_dir, write};

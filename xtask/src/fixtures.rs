@@ -11,6 +11,7 @@
 //! repository's target directory, it compiles only its own crates. The `xtask` member is a
 //! stand-in with the real manifest and an empty program.
 
+use crate::files::{self, copy, fresh_dir, read};
 use crate::spec::{self, Repo};
 use std::path::Path;
 
@@ -28,9 +29,7 @@ const REFERENCE: &str = "https://docs.360dialog.com/partner/partner-api/api-refe
 /// Writes the fixture workspace of the repository at `root` into `dir` (emptied first) and syncs
 /// its spec from the fixture pages; returns what `sync` did.
 pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| format!("cannot empty {}: {e}", dir.display()))?;
-    }
+    fresh_dir(dir)?;
     for part in ["src", "codegen", "build.rs", "Cargo.lock", "cli/src"] {
         copy(&root.join(part), &dir.join(part))?;
     }
@@ -40,17 +39,17 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
     // the fixture `d360` would replace the repository's.
     let cli = read(&root.join("cli/Cargo.toml"))?;
     let cli = renamed_library(&cli).replacen("name = \"d360\"", "name = \"d360-fixtures\"", 1);
-    write_file(&dir.join("cli/Cargo.toml"), &cli)?;
+    files::write(&dir.join("cli/Cargo.toml"), &cli)?;
     copy(&root.join(CLI_TESTS), &dir.join("cli/tests"))?;
     let readme = read(&root.join("README.md"))?;
-    write_file(&dir.join("README.md"), &fixture_readme(&readme))?;
+    files::write(&dir.join("README.md"), fixture_readme(&readme))?;
     let manifest = read(&root.join("Cargo.toml"))?;
-    write_file(&dir.join("Cargo.toml"), &fixture_manifest(&manifest)?)?;
+    files::write(&dir.join("Cargo.toml"), fixture_manifest(&manifest)?)?;
     copy(
         &root.join("xtask/Cargo.toml"),
         &dir.join("xtask/Cargo.toml"),
     )?;
-    write_file(
+    files::write(
         &dir.join("xtask/src/main.rs"),
         "//! Stands in for the repository's xtask, so that this workspace resolves dependency\n\
          //! features as the repository's does and reuses its compiled dependencies.\n\
@@ -65,11 +64,10 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
 
     let upstream = dir.join(spec::UPSTREAM_DIR);
     copy(&root.join(PAGES), &upstream)?;
-    let mut pages: Vec<String> = std::fs::read_dir(&upstream)
-        .map_err(|e| format!("cannot list {}: {e}", upstream.display()))?
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .collect();
-    pages.sort();
+    let repo = Repo {
+        root: dir.to_path_buf(),
+    };
+    let pages = repo.snapshot_names()?;
     let entries: serde_json::Map<String, serde_json::Value> = pages
         .iter()
         .map(|page| {
@@ -83,10 +81,7 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
         "pages": entries,
     });
     let index = serde_json::to_string_pretty(&index).map_err(|e| e.to_string())?;
-    write_file(&upstream.join("manifest.json"), &index)?;
-    let repo = Repo {
-        root: dir.to_path_buf(),
-    };
+    files::write(&upstream.join("manifest.json"), &index)?;
     spec::sync(&repo, &[], crate::fetch::DEFAULT_TIMEOUT)
 }
 
@@ -149,40 +144,6 @@ fn renamed_library(manifest: &str) -> String {
         }
     }
     out
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// Copies a file, or a directory with everything in it.
-fn copy(from: &Path, to: &Path) -> Result<(), String> {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
-        let entries =
-            std::fs::read_dir(from).map_err(|e| format!("cannot list {}: {e}", from.display()))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| e.to_string())?;
-            copy(&entry.path(), &to.join(entry.file_name()))?;
-        }
-        Ok(())
-    } else {
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::copy(from, to)
-            .map(drop)
-            .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
-    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod diff;
 pub mod fetch;
+pub mod files;
 pub mod fixtures;
 pub mod live;
 pub mod manifest;

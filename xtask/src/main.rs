@@ -23,7 +23,7 @@ fn main() -> ExitCode {
             let dir = options
                 .get_one::<std::path::PathBuf>("dir")
                 .expect("required");
-            match xtask::fixtures::write(&root(), dir) {
+            match xtask::fixtures::write(&xtask::repo::Repo::this().root, dir) {
                 Ok(done) => {
                     done.iter().for_each(|line| println!("{line}"));
                     ExitCode::SUCCESS
@@ -34,12 +34,4 @@ fn main() -> ExitCode {
         Some(("spec", spec)) => ExitCode::from(xtask::cli::run_spec(spec)),
         _ => unreachable!("clap requires one of the commands"),
     }
-}
-
-/// The repository root (the parent of this crate), so the tool works from any directory.
-fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the repository")
-        .to_path_buf()
 }

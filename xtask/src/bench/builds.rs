@@ -8,6 +8,7 @@ use super::run::{Timing, seconds, timed};
 use super::{Summary, fresh_dir, synthetic, write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+use xtask::files::copy;
 
 const COLD_ROUNDS: usize = 3;
 const REBUILD_RUNS: usize = 5;
@@ -191,23 +192,6 @@ fn required_dependencies(manifest: &str) -> Vec<String> {
 }
 
 /// Copies a file or directory tree.
-fn copy(from: &Path, to: &Path) -> Result<(), String> {
-    if from.is_dir() {
-        for entry in
-            std::fs::read_dir(from).map_err(|e| format!("cannot list {}: {e}", from.display()))?
-        {
-            let entry: PathBuf = entry.map_err(|e| e.to_string())?.path();
-            copy(&entry, &to.join(entry.file_name().expect("a named entry")))?;
-        }
-        Ok(())
-    } else {
-        write(
-            to,
-            std::fs::read(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?,
-        )
-    }
-}
-
 /// Sets a file's modification time to now, as an editor saving it unchanged would.
 fn touch(path: &Path) -> Result<(), String> {
     std::fs::File::options()
