@@ -6,6 +6,8 @@
 
 #[path = "codegen/emit.rs"]
 mod emit;
+#[path = "codegen/kinds.rs"]
+mod kinds;
 #[path = "codegen/lists.rs"]
 mod lists;
 #[path = "codegen/model.rs"]

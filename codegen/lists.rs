@@ -8,6 +8,7 @@
 //! property that is an array of objects: the items (`sort` and other arrays of strings are
 //! not). Runs on the normalized document.
 
+use crate::kinds::{Kind, kind};
 use crate::normalize::{component_name, json_schema, parameters, resolve, success_response};
 use serde_json::{Map, Value};
 
@@ -85,31 +86,12 @@ pub fn list_of(
     })
 }
 
-/// `schema` (or the one schema of an `allOf`, or what its `$ref` names) is of `type`.
-fn is_type(document: &Value, schema: &Value, wanted: &str) -> bool {
-    let schema = resolve(document, schema);
-    if let Some(Value::Array(parts)) = schema.get("allOf")
-        && let [only] = parts.as_slice()
-    {
-        return is_type(document, only, wanted);
-    }
-    match schema.get("type") {
-        Some(Value::String(kind)) => kind == wanted,
-        // An object without `type` that declares properties is still an object.
-        None => wanted == "object" && schema.get("properties").is_some(),
-        _ => false,
-    }
-}
-
 fn is_integer(document: &Value, schema: &Value) -> bool {
-    is_type(document, schema, "integer")
+    kind(document, schema) == Kind::Integer
 }
 
 fn is_array_of_objects(document: &Value, schema: &Value) -> bool {
-    is_type(document, schema, "array")
-        && resolve(document, schema)
-            .get("items")
-            .is_some_and(|items| is_type(document, items, "object"))
+    matches!(kind(document, schema), Kind::Array(item) if *item == Kind::Object)
 }
 
 #[cfg(test)]

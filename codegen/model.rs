@@ -6,6 +6,7 @@
 //! (`name_types`), and nothing the client cannot encode is left
 //! (`reject_what_the_generator_cannot_handle`).
 
+use crate::kinds::kind;
 pub use crate::lists::List;
 use crate::normalize::naming::{builder_name, handle_name, setter_name, type_name, variant_names};
 use crate::normalize::{
@@ -272,7 +273,7 @@ fn read_parameter(document: &Value, parameter: &Value) -> Result<Parameter, Stri
         style,
         explode,
         rust_type: rust_type(schema).map_err(|e| format!("parameter `{name}`: {e}"))?,
-        kind: kind(document, schema),
+        kind: kind(document, schema).spelled(),
         description: text(map, "description"),
         deprecated: map.get("deprecated") == Some(&Value::Bool(true)),
         name,
@@ -341,7 +342,7 @@ fn properties(document: &Value, schema: &Value) -> Vec<Property> {
         .flatten()
         .map(|(name, property)| Property {
             name: name.clone(),
-            kind: kind(document, property),
+            kind: kind(document, property).spelled(),
             required: required.contains(&name.as_str()),
             description: property
                 .as_object()
@@ -354,46 +355,6 @@ fn properties(document: &Value, schema: &Value) -> Vec<Property> {
                 }),
         })
         .collect()
-}
-
-/// What a schema's values are, as the table's `Kind` spells it (`crate::operation::Kind::..`):
-/// through `$ref`s and a single `allOf`; string enums (components since the passes) with
-/// their values.
-pub fn kind(document: &Value, schema: &Value) -> String {
-    const KIND: &str = "crate::operation::Kind";
-    let resolved = crate::normalize::resolve(document, schema);
-    let Value::Object(map) = resolved else {
-        return format!("{KIND}::Any");
-    };
-    if let Some(Value::Array(parts)) = map.get("allOf")
-        && let [only] = parts.as_slice()
-    {
-        return kind(document, only);
-    }
-    if crate::normalize::is_string_enum(map) {
-        let values: Vec<String> = map["enum"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(|value| format!("{value:?}"))
-            .collect();
-        return format!("{KIND}::Enum(&[{}])", values.join(", "));
-    }
-    match map.get("type").and_then(Value::as_str) {
-        Some("string") => format!("{KIND}::String"),
-        Some("integer") => format!("{KIND}::Integer"),
-        Some("number") => format!("{KIND}::Number"),
-        Some("boolean") => format!("{KIND}::Boolean"),
-        Some("array") => format!(
-            "{KIND}::Array(&{})",
-            map.get("items")
-                .map_or_else(|| format!("{KIND}::Any"), |items| kind(document, items))
-        ),
-        Some("object") => format!("{KIND}::Object"),
-        None if map.contains_key("properties") => format!("{KIND}::Object"),
-        _ => format!("{KIND}::Any"),
-    }
 }
 
 /// Every component that is a string enum (the passes moved all inline ones there).
