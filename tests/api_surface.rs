@@ -421,12 +421,12 @@ fn render_impls(name: &str, index: &Index<'_>, out: &mut String) {
     }
 }
 
-/// The names a `pub use` brings in, with their aliases.
 /// Whether a `use` tree starts at a dependency, not at a module of this crate.
 fn is_external(tree: &syn::UseTree) -> bool {
     matches!(tree, syn::UseTree::Path(path) if ["reqwest", "futures_core"].contains(&path.ident.to_string().as_str()))
 }
 
+/// The names a `pub use` brings in, with their aliases.
 fn used_names(tree: &syn::UseTree) -> Vec<(String, Option<String>)> {
     match tree {
         syn::UseTree::Path(path) => used_names(&path.tree),

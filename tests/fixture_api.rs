@@ -123,15 +123,7 @@ fn xtask() -> Command {
     let binary = BINARY.get_or_init(|| {
         let built = run(cargo().args(["test", "--workspace", "--no-run", "--message-format=json"]));
         assert!(built.status.success(), "{}", text(&built.stderr));
-        text(&built.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .find(|message| {
-                message["target"]["name"] == "xtask"
-                    && message["target"]["kind"][0] == "bin"
-                    && message["profile"]["test"] == false
-            })
-            .and_then(|message| message["executable"].as_str().map(PathBuf::from))
+        common::reported_executable(&text(&built.stdout), "xtask")
             .expect("cargo reports the xtask executable")
     });
     let mut command = Command::new(binary);

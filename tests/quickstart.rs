@@ -38,11 +38,7 @@ async fn quickstart_binary() -> &'static PathBuf {
                 .expect("the quickstart built within 10 minutes")
                 .expect("cargo runs");
             assert!(output.status.success(), "{}", text(&output.stderr));
-            text(&output.stdout)
-                .lines()
-                .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-                .find(|message| message["target"]["name"] == "quickstart")
-                .and_then(|message| message["executable"].as_str().map(PathBuf::from))
+            common::reported_executable(&text(&output.stdout), "quickstart")
                 .expect("cargo reports the quickstart executable")
         })
         .await

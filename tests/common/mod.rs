@@ -36,6 +36,18 @@ pub fn cargo_test_variables() -> Vec<String> {
         .filter(|name| SET_FOR_TESTS.iter().any(|set| name.starts_with(set)))
         .collect()
 }
+
+/// The executable that cargo's `--message-format=json` output `messages` reports for the
+/// target `name`: its binary or example, not a test harness.
+pub fn reported_executable(messages: &str, name: &str) -> Option<std::path::PathBuf> {
+    messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["target"]["name"] == name && message["profile"]["test"] == false)
+        // A library of the same name is reported too, without an executable.
+        .find_map(|message| message["executable"].as_str().map(Into::into))
+}
+
 pub const PARTNER_ID: &str = "PaRtNeR01";
 
 /// A client for `server` with an API key; every request is bounded by a short timeout.

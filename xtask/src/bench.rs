@@ -72,12 +72,7 @@ pub fn main(options: &clap::ArgMatches) -> Result<ExitCode, String> {
         let operations: usize = operations
             .parse()
             .map_err(|_| format!("`{operations}` is not a number of operations"))?;
-        let seed = std::fs::read_to_string(
-            xtask::repo::Repo::this()
-                .root
-                .join("openapi/partners-v2.json"),
-        )
-        .map_err(|e| format!("cannot read the vendored spec: {e}"))?;
+        let seed = xtask::files::read(&xtask::repo::Repo::this().vendored())?;
         let seed = serde_json::from_str(&seed).map_err(|e| e.to_string())?;
         let spec = synthetic::spec(&seed, operations)?;
         let text = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;

@@ -5,6 +5,7 @@ use crate::fetch;
 use crate::live;
 use crate::report::{self, Format};
 use crate::spec::{self, Checked, Repo, VENDORED};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,7 +37,9 @@ pub fn command() -> Command {
         Arg::new("format")
             .long("format")
             .value_name("FORMAT")
-            .value_parser(["text", "json"])
+            .value_parser(
+                PossibleValuesParser::new(["text", "json"]).try_map(|text| text.parse::<Format>()),
+            )
             .help("How changes are printed (default text)")
     };
     let live = || {
@@ -149,22 +152,6 @@ pub fn parse(args: &[String]) -> Result<ArgMatches, u8> {
     })
 }
 
-/// Runs `spec` on its arguments (without the program name); returns the exit code.
-pub fn run(args: &[String]) -> u8 {
-    match parse(args) {
-        Ok(matches) => match matches.subcommand() {
-            Some(("spec", spec)) => run_spec(spec),
-            _ => {
-                eprintln!(
-                    "error: `cargo xtask bench` and `fixture-crate` run from the xtask binary"
-                );
-                EXIT_ERROR
-            }
-        },
-        Err(code) => code,
-    }
-}
-
 /// Runs a parsed `spec` command; returns the exit code.
 pub fn run_spec(spec: &ArgMatches) -> u8 {
     match dispatch(spec) {
@@ -190,15 +177,12 @@ fn dispatch(spec: &ArgMatches) -> Result<u8, String> {
         .flatten()
         .copied()
         .unwrap_or(fetch::DEFAULT_TIMEOUT);
-    let format = match arguments
-        .try_get_one::<String>("format")
+    let format = arguments
+        .try_get_one::<Format>("format")
         .ok()
         .flatten()
-        .map(String::as_str)
-    {
-        Some("json") => Format::Json,
-        _ => Format::Text,
-    };
+        .copied()
+        .unwrap_or(Format::Text);
     let strings = |id: &str| -> Vec<String> {
         arguments
             .try_get_many::<String>(id)

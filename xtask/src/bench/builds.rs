@@ -191,7 +191,6 @@ fn required_dependencies(manifest: &str) -> Vec<String> {
     names
 }
 
-/// Copies a file or directory tree.
 /// Sets a file's modification time to now, as an editor saving it unchanged would.
 fn touch(path: &Path) -> Result<(), String> {
     std::fs::File::options()
