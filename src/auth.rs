@@ -3,6 +3,7 @@
 //! [`token`](crate::token)). Secrets live in [`SecretString`] and leave it only as header values
 //! marked sensitive, so neither `Debug` output nor HTTP-level logging can show them.
 
+use crate::error::REDACTED;
 use crate::token::{TokenSource, bearer_header, sensitive_header};
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
@@ -93,9 +94,9 @@ impl fmt::Debug for Auth {
             Auth::Credentials { username, .. } => f
                 .debug_struct("Credentials")
                 .field("username", username)
-                .field("password", &"[REDACTED]")
+                .field("password", &REDACTED)
                 .finish(),
-            _ => write!(f, "{}([REDACTED])", self.kind()),
+            _ => write!(f, "{}({REDACTED})", self.kind()),
         }
     }
 }
@@ -103,7 +104,7 @@ impl fmt::Debug for Auth {
 impl fmt::Debug for RequestAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RequestAuth::Fixed(name, _) => write!(f, "Fixed({name}: [REDACTED])"),
+            RequestAuth::Fixed(name, _) => write!(f, "Fixed({name}: {REDACTED})"),
             RequestAuth::Token(source) => write!(f, "Token({source:?})"),
         }
     }

@@ -697,7 +697,7 @@ mod tests {
             let client = builder.clone().build().unwrap();
             for text in [format!("{builder:?}"), format!("{client:?}")] {
                 assert!(!text.contains("super-secret-key-123"), "{text}");
-                assert!(text.contains("[REDACTED]"), "{text}");
+                assert!(text.contains("[redacted]"), "{text}");
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::auth::RequestAuth;
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{REDACTED, Result};
 use crate::request::Request;
 use reqwest::header::{AUTHORIZATION, USER_AGENT};
 use std::fmt;
@@ -22,9 +22,6 @@ pub struct DryRun {
     /// The body, when there is one (JSON text).
     pub body: Option<String>,
 }
-
-/// What the credential header shows instead of the secret.
-pub const REDACTED: &str = "[redacted]";
 
 impl Client {
     /// The request `request` would send on this client, encoded and checked as for sending.

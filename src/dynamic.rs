@@ -6,7 +6,7 @@ use crate::body::Received;
 use crate::client::Client;
 use crate::dry_run::DryRun;
 use crate::error::{Error, Result};
-use crate::operation::OperationInfo;
+use crate::operation::{Location, OperationInfo};
 use crate::paginate::{Items, ListInfo, Pages};
 use crate::request::Request;
 use crate::send::Pending;
@@ -63,10 +63,24 @@ pub struct OperationCall<'a> {
 impl<'a> OperationCall<'a> {
     /// Sets the parameter `name` (as the spec names it on the wire) to `value`, which travels as
     /// the parameter's style says (an array as several pairs, an object as JSON text, ...). A
-    /// name the operation does not have fails the call before anything is sent.
+    /// name the operation does not have fails the call before anything is sent. Should the
+    /// operation have two parameters of that name, this sets the path one, else the query
+    /// one; [`parameter_in`](Self::parameter_in) says which.
     pub fn parameter(mut self, name: &str, value: Value) -> Self {
-        if self.request.set_named(name, value).is_err() {
+        if !self.request.set_named(&Location::ALL, name, value) {
             self.request.fail(format!("there is no parameter `{name}`"));
+        }
+        self
+    }
+
+    /// Sets the parameter `name` that travels in `location` (the path, the query or a header)
+    /// to `value`; as [`parameter`](Self::parameter) otherwise.
+    pub fn parameter_in(mut self, location: Location, name: &str, value: Value) -> Self {
+        if !self.request.set_named(&[location], name, value) {
+            self.request.fail(format!(
+                "there is no {} parameter `{name}`",
+                location.as_str()
+            ));
         }
         self
     }

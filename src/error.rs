@@ -17,6 +17,9 @@ use std::time::Duration;
 /// truncated document, never megabytes.
 pub const BODY_PREFIX_LIMIT: usize = 512;
 
+/// What errors, `Debug` output, dry runs and the mock hub's records show in place of a secret.
+pub const REDACTED: &str = "[redacted]";
+
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -59,11 +59,11 @@ pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, env,
 };
-pub use dry_run::{DryRun, REDACTED};
+pub use dry_run::DryRun;
 pub use dynamic::OperationCall;
 pub use error::{
     ApiError, ApiErrorBody, ApiErrorMeta, AuthError, BODY_PREFIX_LIMIT, DecodeError, Error,
-    PageError, PageFailure, Result, TransportError,
+    PageError, PageFailure, REDACTED, Result, TransportError,
 };
 pub use raw::RawRequest;
 pub use reqwest::Method;

@@ -41,7 +41,8 @@
 //! ```
 
 use crate::Client;
-use crate::operation::{Operation, OperationInfo};
+use crate::error::REDACTED;
+use crate::operation::{Location, Operation, OperationInfo};
 use crate::request::Request;
 use reqwest::Method;
 use serde::Serialize;
@@ -173,7 +174,7 @@ impl fmt::Debug for RecordedRequest {
             .headers
             .iter()
             .map(|(name, value)| match name.as_str() {
-                "x-api-key" | "authorization" => (name.as_str(), "[REDACTED]"),
+                "x-api-key" | "authorization" => (name.as_str(), REDACTED),
                 _ => (name.as_str(), value.as_str()),
             })
             .collect();
@@ -185,7 +186,7 @@ impl fmt::Debug for RecordedRequest {
             .field(
                 "body",
                 &if self.path == TOKEN_PATH {
-                    "[REDACTED]".into()
+                    REDACTED.into()
                 } else {
                     String::from_utf8_lossy(&self.body)
                 },
@@ -764,7 +765,12 @@ pub async fn call(
 ) -> crate::Result<Called> {
     let mut request = Request::new(info);
     for (name, value) in &args.parameters {
-        request.set_named(name, value.clone())?;
+        if !request.set_named(&Location::ALL, name, value.clone()) {
+            return Err(crate::Error::InvalidRequest(format!(
+                "{}: there is no parameter `{name}`",
+                info.id()
+            )));
+        }
     }
     if let Some(body) = &args.body {
         let reserialize = info.reserialize_body.ok_or_else(|| {

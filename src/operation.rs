@@ -214,6 +214,9 @@ pub enum Location {
 }
 
 impl Location {
+    /// Every location, in the order a parameter set by name alone is looked for.
+    pub(crate) const ALL: [Location; 3] = [Location::Path, Location::Query, Location::Header];
+
     /// `path`, `query` or `header`, as the spec's `in` says.
     pub fn as_str(&self) -> &'static str {
         match self {

@@ -182,7 +182,8 @@ type Sending<'a> = Pin<Box<dyn Future<Output = Result<Received>> + Send + 'a>>;
 /// Every page of a list, as a [`Stream`] of the hub's whole answers: from a list builder's
 /// `pages()`. The next page is asked for only when the stream is polled past the current one.
 /// A page that fails is one `Err` ([`Error::Page`], naming its offset), after which the stream
-/// ends; see the builder's `pages()` for when it ends otherwise.
+/// ends; input refused before anything is sent is the [`Error::InvalidRequest`] that `send()`
+/// gives. See the builder's `pages()` for when it ends otherwise.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<'a, P> {
     client: &'a Client,
@@ -240,10 +241,7 @@ impl<'a, P: Page> Pages<'a, P> {
 
     /// The same pages with each decoded as `check` says too (for pages read as JSON that must
     /// still be what the operation's type describes).
-    pub(crate) fn checked_by(
-        mut self,
-        check: fn(reqwest::StatusCode, &[u8]) -> Result<()>,
-    ) -> Self {
+    pub(crate) fn checked_by(mut self, check: Check) -> Self {
         self.check = Some(check);
         self
     }
@@ -281,11 +279,16 @@ impl<'a, P: Page> Pages<'a, P> {
     }
 
     fn failed(&self, offset: i64, failure: PageFailure) -> Error {
-        Error::Page(Box::new(PageError {
-            operation: self.list.operation.id,
-            offset,
-            failure,
-        }))
+        match failure {
+            // Refused before anything was sent: no page was asked for, so this is the error
+            // `send()` gives for the same input.
+            PageFailure::Request(refused @ Error::InvalidRequest(_)) => refused,
+            failure => Error::Page(Box::new(PageError {
+                operation: self.list.operation.id,
+                offset,
+                failure,
+            })),
+        }
     }
 }
 
@@ -324,10 +327,7 @@ impl<P: Page> Stream for Pages<'_, P> {
         let this = &mut *self;
         if let Some(refused) = this.refused.take() {
             this.next = None;
-            let offset = this.request.value(this.list.offset).and_then(Value::as_i64);
-            return Poll::Ready(Some(Err(
-                this.failed(offset.unwrap_or(0), PageFailure::Request(refused))
-            )));
+            return Poll::Ready(Some(Err(refused)));
         }
         if this.in_flight.is_none() {
             let Some(offset) = this.next else {

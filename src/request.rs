@@ -143,19 +143,22 @@ impl Request {
         }
     }
 
-    /// Sets a parameter by its name on the wire (for calls made from data, not a builder).
-    pub(crate) fn set_named(&mut self, name: &str, value: Value) -> Result<()> {
+    /// Sets the parameter `name` (its name on the wire) at the first of `locations` that has
+    /// one, for calls made from data rather than a builder; `false` when none has.
+    pub(crate) fn set_named(&mut self, locations: &[Location], name: &str, value: Value) -> bool {
         let Target::Operation(info) = self.target else {
             unreachable!("raw requests take path and query values by their own setters")
         };
-        let index = [Location::Path, Location::Query, Location::Header]
-            .into_iter()
-            .find_map(|location| info.parameter_index(name, location))
-            .ok_or_else(|| {
-                Error::InvalidRequest(format!("{}: there is no parameter `{name}`", info.id))
-            })?;
-        self.values[index] = Some(value);
-        Ok(())
+        match locations
+            .iter()
+            .find_map(|&location| info.parameter_index(name, location))
+        {
+            Some(index) => {
+                self.values[index] = Some(value);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Sets the value of a raw request's `{name}` placeholder (the last one set wins).
@@ -233,12 +236,10 @@ impl Request {
                 .map_err(|why| self.refuse(why))?;
                 let mut query = String::new();
                 for (name, value) in &raw.query {
-                    append_query(
+                    append_pair(
                         &mut query,
                         name,
-                        &Value::from(value.as_str()),
-                        Style::Form,
-                        true,
+                        form_urlencoded::byte_serialize(value.as_bytes()),
                     );
                 }
                 if !query.is_empty() {
@@ -417,7 +418,12 @@ fn shown_path(path: &str) -> String {
             }
         }
         Ok(url) => format!("{}:..", url.scheme()),
-        Err(_) => path.escape_debug().to_string(),
+        // Not a URL by the parser's rules, yet possibly one with user info (a bad port, say).
+        Err(_) => match path.split_once("://") {
+            Some((scheme, _)) => format!("{}://..", scheme.escape_debug()),
+            None if path.contains('@') => "..".into(),
+            None => path.escape_debug().to_string(),
+        },
     }
 }
 
@@ -534,7 +540,7 @@ impl fmt::Debug for Request {
             }
             Target::Raw(raw) => out
                 .field("method", &raw.method)
-                .field("path", &raw.path)
+                .field("path", &shown_path(&raw.path))
                 .field("path_parameters", &raw.path_values)
                 .field("query", &raw.query),
         };
@@ -561,17 +567,20 @@ fn joined(value: &Value, style: Style, separator: &str) -> String {
     }
 }
 
+/// Appends `name=value` to a query string, the name encoded here, the value's pieces as given.
+fn append_pair<'a>(query: &mut String, name: &str, encoded_value: impl Iterator<Item = &'a str>) {
+    if !query.is_empty() {
+        query.push('&');
+    }
+    query.extend(form_urlencoded::byte_serialize(name.as_bytes()));
+    query.push('=');
+    query.extend(encoded_value);
+}
+
 /// Appends `name=value` pairs to a query string: an array as one pair per item when exploded,
 /// else one pair with the items joined by the style's separator (itself not encoded).
 fn append_query(query: &mut String, name: &str, value: &Value, style: Style, explode: bool) {
-    let mut pair = |value: &str| {
-        if !query.is_empty() {
-            query.push('&');
-        }
-        query.extend(form_urlencoded::byte_serialize(name.as_bytes()));
-        query.push('=');
-        query.push_str(value);
-    };
+    let mut pair = |value: &str| append_pair(query, name, std::iter::once(value));
     let encode = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
     match (value, style) {
         (Value::Array(items), Style::Form) if explode => {
@@ -680,6 +689,16 @@ mod tests {
                 kind: crate::operation::Kind::Any,
                 description: None,
             },
+            // A query parameter named as a path one.
+            ParameterInfo {
+                name: "thing_id",
+                location: Location::Query,
+                required: false,
+                style: Style::Form,
+                explode: true,
+                kind: crate::operation::Kind::Any,
+                description: None,
+            },
         ],
         body: BodyKind::Optional,
         body_properties: &[],
@@ -735,6 +754,21 @@ mod tests {
         );
         assert!(prepared.headers.get("content-type").is_none());
         assert!(prepared.body.is_none());
+    }
+
+    #[test]
+    fn a_value_set_by_name_goes_where_it_was_asked_to() {
+        let mut request = Request::new(&LIST);
+        request.set(0, "p");
+        assert!(request.set_named(&Location::ALL, "thing_id", "t".into()));
+        assert!(request.set_named(&[Location::Query], "thing_id", "q".into()));
+        assert!(!request.set_named(&[Location::Header], "thing_id", "h".into()));
+        assert!(!request.set_named(&Location::ALL, "nothing", "n".into()));
+        let prepared = request.prepare(&base()).unwrap();
+        assert_eq!(
+            prepared.url.as_str(),
+            "https://hub.example/prefix/api/v2/partners/p/things/t.json?thing_id=q"
+        );
     }
 
     #[test]

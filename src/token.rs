@@ -5,7 +5,7 @@
 //! replaced shortly before it expires, and when the hub answers 401 to it. Concurrent requests
 //! that find no usable token wait for one fetch instead of each logging in (single flight).
 
-use crate::error::{ApiErrorBody, AuthError, bounded, is_retryable_status};
+use crate::error::{ApiErrorBody, AuthError, REDACTED, bounded, is_retryable_status};
 use base64::Engine;
 use reqwest::StatusCode;
 use reqwest::header::HeaderValue;
@@ -269,9 +269,9 @@ impl TokenSource {
         let password = self.password.expose_secret();
         let escaped = serde_json::to_string(password).unwrap_or_default();
         let escaped = escaped.trim_matches('"');
-        let mut text = text.replace(password, "[REDACTED]");
+        let mut text = text.replace(password, REDACTED);
         if !escaped.is_empty() {
-            text = text.replace(escaped, "[REDACTED]");
+            text = text.replace(escaped, REDACTED);
         }
         bounded(&text)
     }
@@ -294,7 +294,7 @@ impl fmt::Debug for TokenSource {
         f.debug_struct("TokenSource")
             .field("url", &self.url)
             .field("username", &self.username)
-            .field("password", &"[REDACTED]")
+            .field("password", &REDACTED)
             .finish_non_exhaustive()
     }
 }
@@ -449,7 +449,7 @@ mod tests {
             StatusCode::UNAUTHORIZED,
             br#"{"error":"password hunter2-secret is wrong"}"#,
         );
-        assert_eq!(echoing.message, "password [REDACTED] is wrong");
+        assert_eq!(echoing.message, "password [redacted] is wrong");
         let quoting = TokenSource::new(
             "http://127.0.0.1:1",
             "u".into(),
@@ -459,7 +459,7 @@ mod tests {
             StatusCode::BAD_REQUEST,
             br#"{"received": {"password": "pa\"ss"}}"#,
         );
-        assert_eq!(raw.message, r#"{"received": {"password": "[REDACTED]"}}"#);
+        assert_eq!(raw.message, r#"{"received": {"password": "[redacted]"}}"#);
         let empty = source.refusal(StatusCode::FORBIDDEN, b"");
         assert_eq!(empty.message, "the token request was refused");
     }

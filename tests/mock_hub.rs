@@ -364,7 +364,7 @@ async fn a_recorded_request_shows_its_body_as_text_and_hides_credentials() {
     let recorded = hub.requests().remove(0);
     let shown = format!("{recorded:?}");
     assert!(shown.contains(r#"body: "{\"name\":\"Acme\"}""#), "{shown}");
-    assert!(shown.contains(r#"("x-api-key", "[REDACTED]")"#), "{shown}");
+    assert!(shown.contains(r#"("x-api-key", "[redacted]")"#), "{shown}");
     assert!(!shown.contains(MockHub::API_KEY), "{shown}");
     assert_eq!(recorded.body_text(), r#"{"name":"Acme"}"#);
     assert_eq!(recorded.query_parameter("q").as_deref(), Some("1"));

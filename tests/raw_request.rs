@@ -180,6 +180,11 @@ async fn every_guard_refuses_before_anything_is_sent_naming_the_cause() {
             "GET https://evil.example:8443/..: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
         ),
         (
+            // Not a URL to the parser (the port is out of range), user info all the same.
+            client.request(Method::GET, "https://user:secret-pw@evil.example:99999/x"),
+            "GET https://..: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
+        ),
+        (
             client
                 .request(Method::GET, "/api/v2/partners")
                 .query("q", "a\0b"),
@@ -187,6 +192,8 @@ async fn every_guard_refuses_before_anything_is_sent_naming_the_cause() {
         ),
     ];
     for (request, expected) in cases {
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("secret"), "{shown}");
         let error = request.send::<Value>().await.unwrap_err();
         assert_eq!(error.to_string(), format!("invalid request: {expected}"));
         assert!(matches!(error, Error::InvalidRequest(_)));
