@@ -6,7 +6,7 @@
 
 use clap::builder::{PossibleValuesParser, ValueParser};
 use clap::{Arg, ArgAction, Command};
-use d360_partner::operations::{self, BodyKind, Kind, OperationInfo};
+use d360_partner::operations::{self, BodyKind, Kind, OperationInfo, ParameterInfo, PropertyInfo};
 use heck::ToKebabCase;
 
 /// The environment variable `--partner-id` defaults to.
@@ -30,19 +30,26 @@ const RESERVED: [&str; 9] = [
 ];
 
 /// Where a flag's value goes: a parameter of the operation or a property of its body.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub enum Target {
-    Parameter,
-    Property,
+    Parameter(&'static ParameterInfo),
+    Property(&'static PropertyInfo),
 }
 
-/// One flag of an operation's command: its argument id, where its value goes (by the name on
-/// the wire) and what its values are.
+/// One flag of an operation's command: its argument id and where its value goes.
 pub struct Flag {
     pub id: String,
     pub target: Target,
-    pub name: &'static str,
-    pub kind: Kind,
+}
+
+impl Flag {
+    /// What the flag's values are.
+    pub fn kind(&self) -> Kind {
+        match self.target {
+            Target::Parameter(parameter) => parameter.kind(),
+            Target::Property(property) => property.kind(),
+        }
+    }
 }
 
 /// The whole command line.
@@ -113,9 +120,7 @@ pub fn flags(info: &'static OperationInfo) -> Vec<Flag> {
         let id = free_flag(parameter.name(), "param", &mut taken);
         flags.push(Flag {
             id,
-            target: Target::Parameter,
-            name: parameter.name(),
-            kind: parameter.kind(),
+            target: Target::Parameter(parameter),
         });
     }
     if info.body() != BodyKind::None {
@@ -124,9 +129,7 @@ pub fn flags(info: &'static OperationInfo) -> Vec<Flag> {
                 let id = free_flag(property.name(), "body", &mut taken);
                 flags.push(Flag {
                     id,
-                    target: Target::Property,
-                    name: property.name(),
-                    kind: property.kind(),
+                    target: Target::Property(property),
                 });
             }
         }
@@ -158,39 +161,29 @@ fn operation_command(info: &'static OperationInfo) -> Command {
     let mut command = Command::new(command_name(info))
         .about(summary.to_string())
         .long_about(long);
-    let parameters = info.parameters();
     let flags = flags(info);
     for flag in &flags {
         let mut arg = Arg::new(flag.id.clone()).long(flag.id.clone());
-        arg = with_kind(arg, flag.kind);
+        arg = with_kind(arg, flag.kind());
         match flag.target {
-            Target::Parameter => {
-                let parameter = parameters
-                    .iter()
-                    .find(|p| p.name() == flag.name)
-                    .expect("a flag of a parameter");
+            Target::Parameter(parameter) => {
                 let place = format!(
                     "{} parameter `{}`",
                     parameter.location().as_str(),
-                    flag.name
+                    parameter.name()
                 );
                 arg = arg
                     .required(parameter.required())
                     .help_heading("Parameters")
                     .help(help_text(parameter.description(), &place));
-                if flag.name == "partner_id" {
+                if parameter.name() == "partner_id" {
                     arg = arg.env(PARTNER_ID_ENV);
                 }
             }
-            Target::Property => {
-                let property = info
-                    .body_properties()
-                    .iter()
-                    .find(|p| p.name() == flag.name)
-                    .expect("a flag of a property");
+            Target::Property(property) => {
                 arg = arg.help_heading("Request body").help(help_text(
                     property.description(),
-                    &format!("body property `{}`", flag.name),
+                    &format!("body property `{}`", property.name()),
                 ));
             }
         }
@@ -239,10 +232,9 @@ fn operation_command(info: &'static OperationInfo) -> Command {
                     .help("With --all, print one item per line as it arrives")
                     .help_heading("All pages"),
             );
-        if let Some(limit) = flags
-            .iter()
-            .find(|f| f.target == Target::Parameter && f.name == list.limit_parameter().name())
-        {
+        if let Some(limit) = flags.iter().find(|flag| {
+            matches!(flag.target, Target::Parameter(parameter) if std::ptr::eq(parameter, list.limit_parameter()))
+        }) {
             command = command.mut_arg(limit.id.clone(), |arg| arg.conflicts_with("all"));
         }
     }

@@ -4,12 +4,12 @@
 
 use crate::commands::{Flag, Parsed, Target, flags, item_kind};
 use clap::ArgMatches;
-use d360_partner::operations::{BodyKind, OperationInfo};
+use d360_partner::operations::{BodyKind, OperationInfo, ParameterInfo};
 use serde_json::{Map, Value};
 
-/// The values the flags gave, by parameter name, and the body.
+/// The values the flags gave, by parameter, and the body.
 pub struct Inputs {
-    pub parameters: Vec<(&'static str, Value)>,
+    pub parameters: Vec<(&'static ParameterInfo, Value)>,
     pub body: Option<Value>,
 }
 
@@ -25,9 +25,9 @@ pub fn operation_inputs(
             continue;
         };
         match flag.target {
-            Target::Parameter => parameters.push((flag.name, value)),
-            Target::Property => {
-                properties.insert(flag.name.to_string(), value);
+            Target::Parameter(parameter) => parameters.push((parameter, value)),
+            Target::Property(property) => {
+                properties.insert(property.name().to_string(), value);
             }
         }
     }
@@ -75,7 +75,7 @@ pub fn operation_inputs(
 
 /// A flag's value as JSON, as its kind says (through the type its flag parses into).
 fn value_of(matches: &ArgMatches, flag: &Flag) -> Option<Value> {
-    let (item, repeated) = item_kind(flag.kind);
+    let (item, repeated) = item_kind(flag.kind());
     let values: Vec<Value> = match Parsed::of(item) {
         Parsed::Integer => values::<i64>(matches, &flag.id),
         Parsed::Number => values::<f64>(matches, &flag.id),

@@ -11,8 +11,8 @@ mod exit;
 mod inputs;
 mod output;
 
-use clap::ArgMatches;
 use clap::error::ErrorKind;
+use clap::{ArgMatches, Command};
 use d360_partner::operations::{self, OperationInfo, Page};
 use d360_partner::{Client, ClientBuilder, DryRun, Method};
 use futures_util::StreamExt;
@@ -21,7 +21,8 @@ use serde_json::{Map, Value};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let matches = match commands::cli().try_get_matches() {
+    let mut cli = commands::cli();
+    let matches = match cli.try_get_matches_from_mut(std::env::args_os()) {
         Ok(matches) => matches,
         Err(error) => {
             // Help and version print to stdout and exit 0; usage errors exit 2.
@@ -33,10 +34,10 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("a single-threaded runtime starts");
-    runtime.block_on(run(matches))
+    runtime.block_on(run(cli, matches))
 }
 
-async fn run(matches: ArgMatches) -> ExitCode {
+async fn run(mut cli: Command, matches: ArgMatches) -> ExitCode {
     let (name, command) = matches.subcommand().expect("a command is required");
     if command.get_flag("verbose") {
         tracing_subscriber::fmt()
@@ -51,20 +52,21 @@ async fn run(matches: ArgMatches) -> ExitCode {
             Some("fish") => clap_complete::Shell::Fish,
             _ => clap_complete::Shell::Bash,
         };
-        clap_complete::generate(shell, &mut commands::cli(), "d360", &mut std::io::stdout());
+        clap_complete::generate(shell, &mut cli, "d360", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
-    // Input is checked before the client is built: a usage error is exit 2 with or without
-    // credentials.
-    if name == "api" {
-        return api(command).await;
-    }
-    let info = operations::ALL
-        .iter()
-        .copied()
-        .find(|info| commands::command_name(info) == name)
-        .expect("every other command is an operation");
-    operation(info, name, command).await
+    let called = match name {
+        "api" => api(command).await,
+        _ => {
+            let info = operations::ALL
+                .iter()
+                .copied()
+                .find(|info| commands::command_name(info) == name)
+                .expect("every other command is an operation");
+            operation(info, command).await
+        }
+    };
+    called.unwrap_or_else(|message| usage(&mut cli, name, message))
 }
 
 /// The client the environment configures (`--base-url` overriding), naming the command line
@@ -78,18 +80,18 @@ fn client(command: &ArgMatches) -> d360_partner::Result<Client> {
     builder.build()
 }
 
-async fn operation(info: &'static OperationInfo, name: &str, command: &ArgMatches) -> ExitCode {
-    let inputs = match inputs::operation_inputs(info, command) {
-        Ok(inputs) => inputs,
-        Err(message) => return usage(Some(name), message),
-    };
+/// Calls the operation `info` as `command` says: the exit code, or a usage error's message.
+/// Input is checked before the client is built, so a usage error is exit 2 with or without
+/// credentials.
+async fn operation(info: &'static OperationInfo, command: &ArgMatches) -> Result<ExitCode, String> {
+    let inputs = inputs::operation_inputs(info, command)?;
     let client = match client(command) {
         Ok(client) => client,
-        Err(error) => return exit::fail(&error),
+        Err(error) => return Ok(exit::fail(&error)),
     };
     let mut call = client.operation(info);
     for (parameter, value) in inputs.parameters {
-        call = call.parameter(parameter, value);
+        call = call.parameter_in(parameter.location(), parameter.name(), value);
     }
     if let Some(body) = &inputs.body {
         call = call.body(body);
@@ -101,15 +103,21 @@ async fn operation(info: &'static OperationInfo, name: &str, command: &ArgMatche
             .get_one::<u32>("page-size")
             .copied()
             .unwrap_or(commands::DEFAULT_PAGE_SIZE);
-        call = call.parameter(list.limit_parameter().name(), size.into());
+        let limit = list.limit_parameter();
+        call = call.parameter_in(limit.location(), limit.name(), size.into());
     }
     if command.get_flag("dry-run") {
-        return dry_run(call.dry_run());
+        return Ok(dry_run(call.dry_run()));
     }
     if walk {
-        return all_items(call, command.get_flag("ndjson")).await;
+        return Ok(all_items(call, command.get_flag("ndjson")).await);
     }
-    match call.send().await {
+    Ok(answered(call.send().await))
+}
+
+/// Prints a call's answer, or its error with its exit code.
+fn answered(result: d360_partner::Result<Value>) -> ExitCode {
+    match result {
         Ok(answer) => {
             Out::new().value(&answer);
             ExitCode::SUCCESS
@@ -153,30 +161,21 @@ async fn all_items(call: d360_partner::OperationCall<'_>, ndjson: bool) -> ExitC
     ExitCode::SUCCESS
 }
 
-async fn api(command: &ArgMatches) -> ExitCode {
+/// `d360 api METHOD PATH`: the exit code, or a usage error's message.
+async fn api(command: &ArgMatches) -> Result<ExitCode, String> {
     let text = command.get_one::<String>("method").expect("required");
-    let Ok(method) = Method::from_bytes(text.to_ascii_uppercase().as_bytes()) else {
-        return usage(Some("api"), format!("`{text}` is not an HTTP method"));
-    };
+    let method = Method::from_bytes(text.to_ascii_uppercase().as_bytes())
+        .map_err(|_| format!("`{text}` is not an HTTP method"))?;
     let path = command.get_one::<String>("path").expect("required");
-    let (query, path_params) = match (
-        inputs::pairs(command, "query", "-q"),
-        inputs::pairs(command, "path-param", "-p"),
-    ) {
-        (Ok(query), Ok(path_params)) => (query, path_params),
-        (Err(message), _) | (_, Err(message)) => return usage(Some("api"), message),
-    };
-    let body = match command
+    let query = inputs::pairs(command, "query", "-q")?;
+    let path_params = inputs::pairs(command, "path-param", "-p")?;
+    let body = command
         .get_one::<String>("body")
         .map(|source| inputs::read_json(source))
-    {
-        Some(Err(message)) => return usage(Some("api"), message),
-        Some(Ok(body)) => Some(body),
-        None => None,
-    };
+        .transpose()?;
     let client = match client(command) {
         Ok(client) => client,
-        Err(error) => return exit::fail(&error),
+        Err(error) => return Ok(exit::fail(&error)),
     };
     let mut request = client.request(method, path);
     for (name, value) in path_params {
@@ -189,15 +188,9 @@ async fn api(command: &ArgMatches) -> ExitCode {
         request = request.json(body);
     }
     if command.get_flag("dry-run") {
-        return dry_run(request.dry_run());
+        return Ok(dry_run(request.dry_run()));
     }
-    match request.send::<Value>().await {
-        Ok(answer) => {
-            Out::new().value(&answer);
-            ExitCode::SUCCESS
-        }
-        Err(error) => exit::fail(&error),
-    }
+    Ok(answered(request.send::<Value>().await))
 }
 
 /// `--dry-run`: the request as JSON (method, URL, headers with the credential redacted, body).
@@ -225,12 +218,10 @@ fn dry_run(prepared: d360_partner::Result<DryRun>) -> ExitCode {
     }
 }
 
-/// A usage error found after parsing (input that cannot make a request), printed as clap
-/// prints its own, exit 2.
-fn usage(command: Option<&str>, message: String) -> ExitCode {
-    let mut cli = commands::cli();
-    cli.build();
-    let error = match command.and_then(|name| cli.find_subcommand_mut(name)) {
+/// A usage error found after parsing (input that cannot make a request) in the command
+/// `name`, printed as clap prints its own, exit 2.
+fn usage(cli: &mut Command, name: &str, message: String) -> ExitCode {
+    let error = match cli.find_subcommand_mut(name) {
         Some(command) => command.error(ErrorKind::ValueValidation, message),
         None => cli.error(ErrorKind::ValueValidation, message),
     };
