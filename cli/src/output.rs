@@ -102,7 +102,9 @@ impl Items<'_> {
     }
 }
 
-/// Progress of `--all` on stderr, when stderr is a terminal: `120 of 450 items`.
+/// Progress of `--all` on stderr (`120 of 450 items`) when stderr is a terminal and stdout is
+/// not: with the items going to a file or a pipe, nothing else shows how far the walk is. On a
+/// terminal that shows the items, they show it, and a progress line would break into them.
 pub struct Progress {
     on: bool,
 }
@@ -110,7 +112,7 @@ pub struct Progress {
 impl Progress {
     pub fn new() -> Progress {
         Progress {
-            on: std::io::stderr().is_terminal(),
+            on: std::io::stderr().is_terminal() && !std::io::stdout().is_terminal(),
         }
     }
 
