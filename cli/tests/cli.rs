@@ -1,64 +1,36 @@
 //! The built `d360` binary, run as a script would run it, against the mock hub on 127.0.0.1:
 //! stdout, stderr and the exit code of every case asserted exactly.
 
+mod common;
+
+use common::{Run, on_a_terminal};
 use d360_partner::Method;
 use d360_partner::mock::{MockError, MockFault, MockHub};
 use d360_partner::operations::{GET_PARTNER, PATCH_PARTNER};
 use d360_partner::types::PartnerOut;
 use serde_json::json;
-use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 
-/// What one run printed and how it ended.
-#[derive(Debug, PartialEq)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `d360 args` with only `env` set (so the developer's own variables never leak in),
-/// `stdin` piped in; bounded to 60 s, the process killed past it.
+/// Runs `d360 args` with only `env` set, `stdin` piped in (see [`common::run`]).
 async fn d360(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_d360"));
-    command
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = command.spawn().expect("d360 starts");
-    let mut input = child.stdin.take().unwrap();
-    input
-        .write_all(stdin.unwrap_or_default().as_bytes())
-        .await
-        .unwrap();
-    drop(input);
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("d360 finishes within 60 s")
-        .unwrap();
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    common::run(
+        env!("CARGO_BIN_EXE_d360"),
+        args,
+        env,
+        stdin.unwrap_or_default(),
+    )
+    .await
 }
 
-/// The environment of a script talking to `hub` with its API key.
-fn env(hub: &MockHub) -> Vec<(&'static str, String)> {
+/// The environment of a script talking to the hub at `base_url` with its API key.
+fn env(base_url: &str) -> Vec<(&'static str, &str)> {
     vec![
-        ("D360_PARTNER_API_KEY", MockHub::API_KEY.to_string()),
-        ("D360_PARTNER_BASE_URL", hub.base_url()),
+        ("D360_PARTNER_API_KEY", MockHub::API_KEY),
+        ("D360_PARTNER_BASE_URL", base_url),
     ]
 }
 
 async fn d360_on(hub: &MockHub, args: &[&str]) -> Run {
-    let env = env(hub);
-    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    d360(args, &env, None).await
+    d360(args, &env(&hub.base_url()), None).await
 }
 
 fn ok(stdout: &str) -> Run {
@@ -109,28 +81,6 @@ async fn every_field_the_hub_sent_is_printed_in_its_order_even_unknown_ones() {
     );
 }
 
-/// `command` run on a terminal: `script` (util-linux) gives it a pseudo-terminal as stdout and
-/// stderr, whose output (both, with CR LF line ends) it returns.
-async fn on_a_terminal(command: &str, env: &[(&str, String)]) -> (i32, String) {
-    let output = tokio::time::timeout(
-        Duration::from_secs(60),
-        tokio::process::Command::new("script")
-            .args(["--quiet", "--return", "--command", command, "/dev/null"])
-            .env_clear()
-            .envs(env.iter().map(|(n, v)| (*n, v.as_str())))
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .expect("finishes within 60 s")
-    .expect("script (util-linux) runs");
-    let text = String::from_utf8(output.stdout)
-        .unwrap()
-        .replace("\r\n", "\n");
-    (output.status.code().unwrap(), text)
-}
-
 #[tokio::test]
 async fn on_a_terminal_the_answer_is_pretty_printed() {
     let hub = MockHub::start().await;
@@ -139,7 +89,7 @@ async fn on_a_terminal_the_answer_is_pretty_printed() {
         "{} get-partner --partner-id p-1",
         env!("CARGO_BIN_EXE_d360")
     );
-    let (code, shown) = on_a_terminal(&command, &env(&hub)).await;
+    let (code, shown) = on_a_terminal(&command, &env(&hub.base_url())).await;
     assert_eq!(
         (code, shown.as_str()),
         (0, "{\n  \"brand_name\": \"Acme\",\n  \"id\": \"p-1\"\n}\n")
@@ -181,9 +131,9 @@ async fn global_flags_go_before_or_after_the_command() {
 async fn partner_id_defaults_to_the_environment() {
     let hub = MockHub::start().await;
     hub.set(GET_PARTNER, Ok(partner()));
-    let mut env = env(&hub);
-    env.push(("D360_PARTNER_ID", "p-from-env".into()));
-    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let url = hub.base_url();
+    let mut env = env(&url);
+    env.push(("D360_PARTNER_ID", "p-from-env"));
     let run = d360(&["get-partner"], &env, None).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
@@ -239,8 +189,8 @@ async fn the_body_holds_only_what_was_given_flags_over_the_file() {
         r#"{"webhook_url":"https://flag.example","allow_client_to_add_phone_no":false}"#
     );
 
-    let env = env(&hub);
-    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let url = hub.base_url();
+    let env = env(&url);
     let run = d360(
         &[
             "patch-partner",
@@ -265,8 +215,8 @@ async fn the_body_holds_only_what_was_given_flags_over_the_file() {
 #[tokio::test]
 async fn bad_input_is_a_usage_error_naming_it_and_nothing_is_sent() {
     let hub = MockHub::start().await;
-    let env = env(&hub);
-    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let url = hub.base_url();
+    let env = env(&url);
     let run = d360(
         &["patch-partner", "--partner-id", "p-1", "--body", "-"],
         &env,

@@ -34,13 +34,17 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
         copy(&root.join(part), &dir.join(part))?;
     }
     // The command line over the fixture client, with the fixture tests of its commands (its own
-    // tests are written for the vendored operations).
+    // tests are written for the vendored operations) and the process runner both use.
     // Its binary is renamed too: both workspaces share the target directory, where a build of
     // the fixture `d360` would replace the repository's.
     let cli = read(&root.join("cli/Cargo.toml"))?;
     let cli = renamed_library(&cli).replacen("name = \"d360\"", "name = \"d360-fixtures\"", 1);
     files::write(&dir.join("cli/Cargo.toml"), &cli)?;
     copy(&root.join(CLI_TESTS), &dir.join("cli/tests"))?;
+    copy(
+        &root.join("cli/tests/common"),
+        &dir.join("cli/tests/common"),
+    )?;
     let readme = read(&root.join("README.md"))?;
     files::write(&dir.join("README.md"), fixture_readme(&readme))?;
     let manifest = read(&root.join("Cargo.toml"))?;
