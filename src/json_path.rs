@@ -24,7 +24,7 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> Option<String>
     let at = (line_start + column.saturating_sub(1)).min(body.len());
     let peeks_value = |from: usize| {
         body.get(from..)
-            .and_then(|rest| rest.iter().find(|b| !b.is_ascii_whitespace()))
+            .and_then(|rest| rest.iter().find(|b| !is_json_whitespace(b)))
             .is_some_and(|b| b"[{\"-0123456789tfn".contains(b))
     };
     let mut value_expected = false;
@@ -51,13 +51,20 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> Option<String>
     // A value serde_json only peeked at (an array where a string belongs) is the one being read.
     // A value serde_json peeked at, or the body's end where one should be, is the item being
     // read.
-    let at_end = body[end..].iter().all(u8::is_ascii_whitespace);
+    let at_end = body[end..].iter().all(is_json_whitespace);
     if value_expected
         || ((peeks_value(end) || at_end) && matches!(stack.last(), Some(Frame::Array { .. })))
     {
         begin_item(&mut stack);
     }
     render(&stack)
+}
+
+/// Space, tab, line feed or carriage return: the whitespace JSON allows between tokens (RFC 8259
+/// section 2). Not `u8::is_ascii_whitespace`, which also counts form feed, a character serde_json
+/// refuses.
+pub(crate) fn is_json_whitespace(byte: &u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// An open container, as far as the path is concerned.
@@ -113,7 +120,7 @@ fn scan(text: &[u8]) -> Result<Vec<Frame>, Option<String>> {
                 at = end;
             }
             // A `:` only follows a key in an object; in an array it stands for an item.
-            c if !c.is_ascii_whitespace()
+            c if !is_json_whitespace(&c)
                 && (c != b':' || matches!(stack.last(), Some(Frame::Array { .. }))) =>
             {
                 begin_item(&mut stack)
@@ -226,5 +233,10 @@ mod tests {
             "trailing data is at the top"
         );
         assert_eq!(path_of_error("[]"), None);
+        assert_eq!(
+            path_of_error("[\u{c}\u{e}").as_deref(),
+            Some("[0]"),
+            "a form feed is no JSON whitespace: the first item is being read"
+        );
     }
 }
