@@ -89,6 +89,21 @@ async fn any_deserializable_type_and_empty_bodies_decode() {
     request().send::<()>().await.unwrap();
     assert_eq!(request().send::<Option<Value>>().await.unwrap(), None);
     assert_eq!(request().send::<Value>().await.unwrap(), Value::Null);
+    // Only JSON's whitespace counts as no body; a form feed is not JSON at all.
+    let blank = answering(200, " \r\n\t").await;
+    let answer = common::client(&blank)
+        .request(Method::GET, "/api/v2/partners/p/thing")
+        .send::<Value>()
+        .await;
+    assert_eq!(answer.unwrap(), Value::Null);
+    let form_feed = answering(200, "\u{c}").await;
+    let error = common::client(&form_feed)
+        .request(Method::GET, "/api/v2/partners/p/thing")
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Decode(_)), "{error}");
+    assert!(error.to_string().contains("expected value"), "{error}");
     // A body that is not the type asked for is a decode error with the path.
     let error = common::client(&server)
         .request(Method::GET, "/api/v2/partners/p/balance")
