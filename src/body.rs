@@ -371,7 +371,10 @@ mod properties {
             .prop_map(|(value, spaces)| {
                 let mut body = serde_json::to_vec_pretty(&value).unwrap();
                 let mut next = spaces.iter().cycle();
-                for byte in body.iter_mut().filter(|b| b.is_ascii_whitespace()) {
+                for byte in body
+                    .iter_mut()
+                    .filter(|b| crate::json_path::is_json_whitespace(b))
+                {
                     *byte = *next.next().unwrap();
                 }
                 body
