@@ -8,18 +8,23 @@ mod client;
 mod dry_run;
 mod dynamic;
 mod error;
+mod event;
 mod json_path;
+mod link;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod open_enum;
 mod operation;
 mod paginate;
 mod raw;
+mod redirect;
 mod request;
 mod retry;
 mod send;
+mod signature;
 mod tls;
 mod token;
+mod verify;
 mod webhook;
 
 /// The model types of the spec: request bodies, responses, and what they hold. Generated at
@@ -47,12 +52,22 @@ pub mod operations {
     include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 }
 
-/// One type per webhook of the spec, named after its key (`channelCreated` →
-/// `ChannelCreated`): what the hub POSTs to the partner's webhook URL. Generated at build time
-/// from `openapi/partners-v2.json`.
+/// What the hub POSTs to the partner's webhook URL: the [`Verifier`](webhooks::Verifier) that
+/// checks a delivery's signature and reads its [`Event`](webhooks::Event), and one type per
+/// webhook of the spec, named after its key (`channelCreated` → `ChannelCreated`), generated at
+/// build time from `openapi/partners-v2.json`.
 pub mod webhooks {
+    pub use crate::event::Event;
+    pub use crate::verify::{SIGNATURE_HEADER, Verifier, VerifyError};
     pub use crate::webhook::Webhook;
     include!(concat!(env!("OUT_DIR"), "/webhooks.rs"));
+}
+
+/// Integrated onboarding: the [`Link`](onboarding::Link) a partner sends clients to (IO
+/// signature included) and the [`Redirect`](onboarding::Redirect) the hub sends them back with.
+pub mod onboarding {
+    pub use crate::link::{Link, LinkError};
+    pub use crate::redirect::{Redirect, RedirectError};
 }
 
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
@@ -66,5 +81,6 @@ pub use error::{
     PageError, PageFailure, REDACTED, Result, TransportError,
 };
 pub use raw::RawRequest;
-pub use reqwest::Method;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::{Method, Url};
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, DEFAULT_RETRY_BUDGET};

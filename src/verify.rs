@@ -1,0 +1,271 @@
+//! Verifying a webhook delivery: the hub signs each body with HMAC-SHA256 under the partner's
+//! platform secret and sends the signature in `x-360dialog-signature`; a receiver checks it over
+//! the raw bytes, in constant time, before reading anything of the body.
+
+use crate::event::{Event, NotAnEvent};
+use crate::signature::{PlatformSecret, Unreadable};
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use ring::hmac;
+use secrecy::SecretString;
+use std::fmt;
+
+/// The header that carries a webhook's signature.
+pub const SIGNATURE_HEADER: &str = "x-360dialog-signature";
+
+/// Checks that a webhook delivery comes from the hub, and reads its event.
+///
+/// Made from the partner's platform secret; during a rotation it also accepts the secret being
+/// rotated out ([`previous`](Self::previous)). [`verify`](Self::verify) takes the request's
+/// headers and its body exactly as received, and refuses, before any hashing, a body over
+/// [`max_body_bytes`](Self::max_body_bytes) (1 MiB by default). The signature is compared in
+/// constant time over its 32 decoded bytes, so hex in either case, with or without `sha256=`,
+/// and base64 (standard or URL-safe, padded or not) are all read.
+///
+/// ```
+/// use d360_partner::webhooks::Verifier;
+/// # fn main() -> Result<(), d360_partner::webhooks::VerifyError> {
+/// let verifier = Verifier::new("the-platform-secret")?
+///     .previous("the-secret-being-rotated-out")?;
+/// # let body = br#"{"event":"channel_created","data":{"id":"CH1"}}"#;
+/// # let mut headers = d360_partner::HeaderMap::new();
+/// # headers.insert("x-360dialog-signature", verifier.sign(body).parse().unwrap());
+///
+/// // In your handler, with the request's headers and raw body:
+/// match verifier.verify(&headers, body) {
+///     Ok(event) => println!("{} {}", event.name(), event.data()),
+///     // Answer with `error.status()`: 401, 413 or 400.
+///     Err(error) => eprintln!("refused: {error} ({})", error.status()),
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// Its `Debug` shows how many secrets it holds, never a secret.
+#[derive(Clone)]
+pub struct Verifier {
+    current: hmac::Key,
+    previous: Option<hmac::Key>,
+    max_body_bytes: usize,
+}
+
+impl Verifier {
+    /// The largest body [`verify`](Self::verify) reads unless told otherwise: 1 MiB.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+    /// A verifier for the platform secret (a `&str`, `String` or `secrecy::SecretString`);
+    /// refused when it is empty or blank.
+    pub fn new(secret: impl Into<SecretString>) -> Result<Verifier, VerifyError> {
+        let secret = PlatformSecret::new(secret.into()).ok_or(VerifyError::EmptySecret)?;
+        Ok(Verifier {
+            current: secret.webhook_key(),
+            previous: None,
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+        })
+    }
+
+    /// Also accept signatures made with `secret`, the platform secret being rotated out, until
+    /// the hub signs with the new one; refused when it is empty or blank.
+    pub fn previous(mut self, secret: impl Into<SecretString>) -> Result<Verifier, VerifyError> {
+        let secret = PlatformSecret::new(secret.into()).ok_or(VerifyError::EmptySecret)?;
+        self.previous = Some(secret.webhook_key());
+        Ok(self)
+    }
+
+    /// The largest body read, in bytes; a larger one is refused with 413 before any hashing.
+    pub fn max_body_bytes(mut self, limit: usize) -> Verifier {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// The body limit in force, e.g. to size a server's own body limit from it.
+    pub fn body_limit(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// The event of a delivery whose `x-360dialog-signature` header signs `body` (the raw bytes,
+    /// as received) under the platform secret (or the previous one).
+    ///
+    /// Refused, with the status to answer ([`VerifyError::status`]): no header, two of them, a
+    /// value that is no signature, or one that does not match the body (401); a body over the
+    /// limit (413); a signed body that is not JSON or not an event object (400).
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Event, VerifyError> {
+        self.check_size(body)?;
+        self.check_signature(one_signature(headers)?, body)?;
+        crate::event::parse(Bytes::copy_from_slice(body)).map_err(VerifyError::from)
+    }
+
+    /// As [`verify`](Self::verify), for a body that holds one event or a JSON array of events;
+    /// each event's [`raw`](Event::raw) is its own element of the body.
+    pub fn verify_all(&self, headers: &HeaderMap, body: &[u8]) -> Result<Vec<Event>, VerifyError> {
+        self.check_size(body)?;
+        self.check_signature(one_signature(headers)?, body)?;
+        crate::event::parse_all(Bytes::copy_from_slice(body)).map_err(VerifyError::from)
+    }
+
+    /// As [`verify`](Self::verify), with the signature header's value given as text: for
+    /// servers whose header type is not `http` 1.x's `HeaderMap`.
+    pub fn verify_signature(&self, signature: &str, body: &[u8]) -> Result<Event, VerifyError> {
+        self.check_size(body)?;
+        self.check_signature(signature, body)?;
+        crate::event::parse(Bytes::copy_from_slice(body)).map_err(VerifyError::from)
+    }
+
+    /// The `x-360dialog-signature` value the hub would send with `body` under the current
+    /// secret (lowercase hex): for testing a receiver, as `MockHub` and `d360 webhook send` do.
+    pub fn sign(&self, body: &[u8]) -> String {
+        crate::signature::digest_text(&hmac::sign(&self.current, body))
+    }
+
+    fn check_size(&self, body: &[u8]) -> Result<(), VerifyError> {
+        if body.len() > self.max_body_bytes {
+            return Err(VerifyError::BodyTooLarge {
+                size: body.len(),
+                limit: self.max_body_bytes,
+            });
+        }
+        Ok(())
+    }
+
+    fn check_signature(&self, signature: &str, body: &[u8]) -> Result<(), VerifyError> {
+        let digest = crate::signature::read_webhook_signature(signature)
+            .map_err(|why| VerifyError::MalformedSignature(why.to_string()))?;
+        // `hmac::verify` compares in constant time.
+        let signed_by = |key: &hmac::Key| hmac::verify(key, body, &digest).is_ok();
+        if signed_by(&self.current) || self.previous.as_ref().is_some_and(signed_by) {
+            Ok(())
+        } else {
+            Err(VerifyError::SignatureMismatch)
+        }
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("secrets", &(1 + usize::from(self.previous.is_some())))
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+/// The value of the request's one signature header.
+fn one_signature(headers: &HeaderMap) -> Result<&str, VerifyError> {
+    let mut values = headers.get_all(SIGNATURE_HEADER).iter();
+    let value = values.next().ok_or(VerifyError::MissingSignature)?;
+    let more = values.count();
+    if more > 0 {
+        return Err(VerifyError::RepeatedSignature { count: more + 1 });
+    }
+    value
+        .to_str()
+        .map_err(|_| VerifyError::MalformedSignature(Unreadable::Alphabet.to_string()))
+}
+
+/// Why a webhook delivery was refused, or a [`Verifier`] could not be made. Its text names the
+/// cause and never holds a secret; [`status`](Self::status) is what the receiver answers.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The request has no `x-360dialog-signature` header (401).
+    MissingSignature,
+    /// The request has the header more than once (401).
+    RepeatedSignature {
+        /// How many times.
+        count: usize,
+    },
+    /// The header's value is no signature: not 64 hex digits or base64 of 32 bytes (401);
+    /// says what is wrong with it.
+    MalformedSignature(String),
+    /// The signature is not the body's under the platform secret (nor the previous one): the
+    /// body was changed, or signed with another secret (401).
+    SignatureMismatch,
+    /// The body is larger than [`Verifier::max_body_bytes`]; nothing was hashed (413).
+    BodyTooLarge {
+        /// The body's size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The signature is valid, but the body is not JSON (400). The parser's error is the
+    /// [`source`](std::error::Error::source).
+    NotJson(serde_json::Error),
+    /// The signature is valid and the body JSON, but not an event object with an `event` name
+    /// (400); says what it is instead.
+    NotAnEvent(String),
+    /// [`Verifier::new`] or [`Verifier::previous`] was given an empty or blank secret (500:
+    /// the receiver is misconfigured).
+    EmptySecret,
+}
+
+impl VerifyError {
+    /// What the receiver should answer: 401 for a signature that is missing, unreadable or
+    /// wrong, 413 for a body over the limit, 400 for a signed body that is no event, 500 for a
+    /// verifier made without a secret.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            VerifyError::MissingSignature
+            | VerifyError::RepeatedSignature { .. }
+            | VerifyError::MalformedSignature(_)
+            | VerifyError::SignatureMismatch => StatusCode::UNAUTHORIZED,
+            VerifyError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            VerifyError::NotJson(_) | VerifyError::NotAnEvent(_) => StatusCode::BAD_REQUEST,
+            VerifyError::EmptySecret => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Whether the delivery's signature was missing, unreadable or wrong (a 401): the request
+    /// may not come from the hub.
+    pub fn is_signature(&self) -> bool {
+        self.status() == StatusCode::UNAUTHORIZED
+    }
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VerifyError::MissingSignature => {
+                write!(f, "the request has no {SIGNATURE_HEADER} header")
+            }
+            VerifyError::RepeatedSignature { count } => write!(
+                f,
+                "the request has {count} {SIGNATURE_HEADER} headers; the hub sends one"
+            ),
+            VerifyError::MalformedSignature(why) => {
+                write!(f, "the {SIGNATURE_HEADER} header is no signature: {why}")
+            }
+            VerifyError::SignatureMismatch => write!(
+                f,
+                "the {SIGNATURE_HEADER} header does not sign this body with the platform secret \
+                 (the body was changed, or signed with another secret)"
+            ),
+            VerifyError::BodyTooLarge { size, limit } => write!(
+                f,
+                "the body has {size} bytes, over the verifier's limit of {limit}"
+            ),
+            VerifyError::NotJson(_) => f.write_str("the signed body is not JSON"),
+            VerifyError::NotAnEvent(why) => {
+                write!(f, "the signed body is not a webhook event: {why}")
+            }
+            VerifyError::EmptySecret => f.write_str("the platform secret is empty"),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            VerifyError::NotJson(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<NotAnEvent> for VerifyError {
+    fn from(why: NotAnEvent) -> VerifyError {
+        match why {
+            NotAnEvent::Syntax(error) => VerifyError::NotJson(error),
+            NotAnEvent::Shape(why) => VerifyError::NotAnEvent(why),
+        }
+    }
+}
