@@ -35,6 +35,13 @@ pub mod env {
     pub const PASSWORD: &str = "D360_PARTNER_PASSWORD";
     /// Overrides the base URL (default `https://hub.360dialog.io`).
     pub const BASE_URL: &str = "D360_PARTNER_BASE_URL";
+    /// The partner's id, for the command line's `--partner-id`.
+    pub const PARTNER_ID: &str = "D360_PARTNER_ID";
+    /// The partner's platform secret, which signs webhooks and onboarding links (not read by
+    /// [`from_env`](super::ClientBuilder::from_env): the API does not use it).
+    pub const PLATFORM_SECRET: &str = "D360_PARTNER_PLATFORM_SECRET";
+    /// The platform secret being rotated out, still accepted on webhooks during a rotation.
+    pub const PREVIOUS_PLATFORM_SECRET: &str = "D360_PARTNER_PREVIOUS_PLATFORM_SECRET";
 }
 
 /// A client of the 360dialog Partner API: one method per operation of the spec, each returning

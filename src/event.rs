@@ -16,7 +16,8 @@ use std::fmt;
 /// # let verifier = d360_partner::webhooks::Verifier::new("platform-secret")?;
 /// # let body = br#"{"id":"ev-1","event":"channel_live","data":{"id":"CH1","status":"running"}}"#;
 /// # let mut headers = d360_partner::HeaderMap::new();
-/// # headers.insert("x-360dialog-signature", verifier.sign(body).parse()?);
+/// # let signature = d360_partner::webhooks::Sender::new("platform-secret")?.sign(body);
+/// # headers.insert("x-360dialog-signature", signature.parse()?);
 /// #[derive(serde::Deserialize)]
 /// struct Channel {
 ///     id: String,

@@ -21,6 +21,7 @@ mod redirect;
 mod request;
 mod retry;
 mod send;
+mod sender;
 mod signature;
 mod tls;
 mod token;
@@ -58,6 +59,7 @@ pub mod operations {
 /// build time from `openapi/partners-v2.json`.
 pub mod webhooks {
     pub use crate::event::Event;
+    pub use crate::sender::Sender;
     pub use crate::verify::{SIGNATURE_HEADER, Verifier, VerifyError};
     pub use crate::webhook::Webhook;
     include!(concat!(env!("OUT_DIR"), "/webhooks.rs"));

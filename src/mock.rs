@@ -529,9 +529,7 @@ impl MockHub {
     /// POSTs `body` to `url` exactly as given, signed as the hub signs: for bodies a receiver
     /// must refuse although the signature is good (not JSON, too large).
     pub async fn deliver_signed(&self, url: &str, body: impl Into<Vec<u8>>) -> crate::Result<u16> {
-        let body = body.into();
-        let signature = Self::signature(&body);
-        self.deliver_raw(url, body, Some(&signature)).await
+        Ok(Self::sender().send(url, body).await?.as_u16())
     }
 
     /// POSTs `body` to `url` exactly as given, with `signature` as the `x-360dialog-signature`
@@ -542,32 +540,21 @@ impl MockHub {
         body: impl Into<Vec<u8>>,
         signature: Option<&str>,
     ) -> crate::Result<u16> {
-        let http = crate::tls::configure(reqwest::ClientBuilder::new(), &[])?
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
-            .user_agent("d360-partner-mock-hub")
-            .build()
-            .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let mut request = http
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.into());
-        if let Some(signature) = signature {
-            request = request.header(crate::webhooks::SIGNATURE_HEADER, signature);
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| crate::Error::Transport(Box::new(crate::error::TransportError::new(e))))?;
-        Ok(response.status().as_u16())
+        let status = Self::sender()
+            .send_with_signature(url, body, signature)
+            .await?;
+        Ok(status.as_u16())
     }
 
     /// The `x-360dialog-signature` the hub sends with `body`: its HMAC-SHA256 under
     /// [`PLATFORM_SECRET`](Self::PLATFORM_SECRET), in lowercase hex.
     pub fn signature(body: &[u8]) -> String {
-        crate::webhooks::Verifier::new(Self::PLATFORM_SECRET)
+        Self::sender().sign(body)
+    }
+
+    fn sender() -> crate::webhooks::Sender {
+        crate::webhooks::Sender::new(Self::PLATFORM_SECRET)
             .expect("the mock platform secret is not empty")
-            .sign(body)
     }
 
     /// The URL the hub sends the browser to when `client` finished integrated onboarding:

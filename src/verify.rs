@@ -29,8 +29,9 @@ pub const SIGNATURE_HEADER: &str = "x-360dialog-signature";
 /// let verifier = Verifier::new("the-platform-secret")?
 ///     .previous("the-secret-being-rotated-out")?;
 /// # let body = br#"{"event":"channel_created","data":{"id":"CH1"}}"#;
+/// # let signature = d360_partner::webhooks::Sender::new("the-platform-secret").unwrap().sign(body);
 /// # let mut headers = d360_partner::HeaderMap::new();
-/// # headers.insert("x-360dialog-signature", verifier.sign(body).parse().unwrap());
+/// # headers.insert("x-360dialog-signature", signature.parse().unwrap());
 ///
 /// // In your handler, with the request's headers and raw body:
 /// match verifier.verify(&headers, body) {
@@ -109,12 +110,6 @@ impl Verifier {
         self.check_size(body)?;
         self.check_signature(signature, body)?;
         crate::event::parse(Bytes::copy_from_slice(body)).map_err(VerifyError::from)
-    }
-
-    /// The `x-360dialog-signature` value the hub would send with `body` under the current
-    /// secret (lowercase hex): for testing a receiver, as `MockHub` and `d360 webhook send` do.
-    pub fn sign(&self, body: &[u8]) -> String {
-        crate::signature::digest_text(&hmac::sign(&self.current, body))
     }
 
     fn check_size(&self, body: &[u8]) -> Result<(), VerifyError> {

@@ -1,0 +1,116 @@
+//! Sending webhook deliveries as the hub does, signed with the platform secret: for testing a
+//! receiver (the mock hub's deliveries and `d360 webhook send` are made here).
+
+use crate::error::{Error, Result, TransportError};
+use crate::signature::PlatformSecret;
+use reqwest::StatusCode;
+use ring::hmac;
+use secrecy::SecretString;
+use std::fmt;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// Signs and POSTs webhook bodies as the hub does, to test a receiver: the body as given,
+/// `Content-Type: application/json`, and its HMAC-SHA256 under the platform secret in
+/// `x-360dialog-signature` (lowercase hex). Redirects are not followed; each delivery is
+/// bounded by 10 s unless [`timeout`](Self::timeout) says otherwise.
+///
+/// ```
+/// use d360_partner::webhooks::{Sender, Verifier};
+/// # fn main() -> d360_partner::Result<()> {
+/// let sender = Sender::new("the-platform-secret")?;
+/// let body = br#"{"id":"ev-1","event":"channel_created","data":{"id":"CH1"}}"#;
+/// let signature = sender.sign(body);
+/// # let mut headers = d360_partner::HeaderMap::new();
+/// # headers.insert("x-360dialog-signature", signature.parse().unwrap());
+/// # let verifier = Verifier::new("the-platform-secret").unwrap();
+/// # assert_eq!(verifier.verify(&headers, body).unwrap().name(), "channel_created");
+/// // let status = sender.send("https://partner.example/360dialog", body.to_vec()).await?;
+/// # Ok(()) }
+/// ```
+pub struct Sender {
+    key: hmac::Key,
+    timeout: Duration,
+    /// Built on the first delivery: signing alone needs no HTTP client (nor its TLS setup).
+    http: OnceLock<reqwest::Client>,
+}
+
+impl Sender {
+    /// A sender signing with the platform secret (a `&str`, `String` or
+    /// `secrecy::SecretString`); an empty or blank one is an [`Error::Config`].
+    pub fn new(secret: impl Into<SecretString>) -> Result<Sender> {
+        let secret = PlatformSecret::new(secret.into())
+            .ok_or_else(|| Error::Config("the platform secret is empty".into()))?;
+        Ok(Sender {
+            key: secret.webhook_key(),
+            timeout: Duration::from_secs(10),
+            http: OnceLock::new(),
+        })
+    }
+
+    /// The limit of one delivery, from connecting to the receiver's answer (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Sender {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `x-360dialog-signature` value the hub sends with `body`.
+    pub fn sign(&self, body: &[u8]) -> String {
+        crate::signature::digest_text(&hmac::sign(&self.key, body))
+    }
+
+    /// POSTs `body` to `url`, signed, and returns the status the receiver answered (whatever
+    /// it is). `Err` only when no answer came: the connection failed or timed out.
+    pub async fn send(&self, url: &str, body: impl Into<Vec<u8>>) -> Result<StatusCode> {
+        let body = body.into();
+        let signature = self.sign(&body);
+        self.send_with_signature(url, body, Some(&signature)).await
+    }
+
+    /// POSTs `body` to `url` with `signature` as the signature header, or none: for deliveries
+    /// a receiver must refuse (a forged signature, one of another secret, none at all).
+    pub async fn send_with_signature(
+        &self,
+        url: &str,
+        body: impl Into<Vec<u8>>,
+        signature: Option<&str>,
+    ) -> Result<StatusCode> {
+        let mut request = self
+            .http()?
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.into());
+        if let Some(signature) = signature {
+            request = request.header(crate::verify::SIGNATURE_HEADER, signature);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Error::Transport(Box::new(TransportError::new(e))))?;
+        Ok(response.status())
+    }
+
+    fn http(&self) -> Result<&reqwest::Client> {
+        if let Some(http) = self.http.get() {
+            return Ok(http);
+        }
+        let http = crate::tls::configure(reqwest::ClientBuilder::new(), &[])?
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(self.timeout)
+            .user_agent(concat!(
+                "d360-partner-webhook-sender/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(self.http.get_or_init(|| http))
+    }
+}
+
+impl fmt::Debug for Sender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sender")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
