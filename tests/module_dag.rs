@@ -149,7 +149,15 @@ fn src_modules_form_a_dag_with_error_a_leaf() {
         generated.extend(crate_paths(&text).iter().map(|u| node(u)));
     }
     // The generated modules' own glue in lib.rs (`pub use crate::operation::..`).
-    generated.extend(["operation", "open_enum", "send", "webhook"].map(String::from));
+    for item in &lib.items {
+        if let syn::Item::Mod(module) = item
+            && GENERATED.contains(&module.ident.to_string().as_str())
+        {
+            let mut glue = CratePaths::default();
+            glue.visit_item_mod(module);
+            generated.extend(glue.0.iter().map(|u| node(u)));
+        }
+    }
     generated.remove("generated");
     graph.insert("generated".into(), generated);
 

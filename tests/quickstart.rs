@@ -12,35 +12,11 @@ use std::process::Output;
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
-/// The quickstart binary, built the way `cargo test --workspace` builds it (so after that
-/// command this is a no-op), found through cargo's own report of the artifact.
+/// The quickstart binary, built once per run of this file.
 async fn quickstart_binary() -> &'static PathBuf {
     static BINARY: OnceCell<PathBuf> = OnceCell::const_new();
     BINARY
-        .get_or_init(|| async {
-            let mut cargo = tokio::process::Command::new(env!("CARGO"));
-            for variable in common::cargo_test_variables() {
-                cargo.env_remove(variable);
-            }
-            let output = cargo
-                .args([
-                    "build",
-                    "--workspace",
-                    "--example",
-                    "quickstart",
-                    "--message-format=json",
-                ])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .kill_on_drop(true)
-                .output();
-            let output = tokio::time::timeout(Duration::from_secs(600), output)
-                .await
-                .expect("the quickstart built within 10 minutes")
-                .expect("cargo runs");
-            assert!(output.status.success(), "{}", text(&output.stderr));
-            common::reported_executable(&text(&output.stdout), "quickstart")
-                .expect("cargo reports the quickstart executable")
-        })
+        .get_or_init(|| common::example_binary("quickstart"))
         .await
 }
 

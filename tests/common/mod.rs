@@ -48,6 +48,34 @@ pub fn reported_executable(messages: &str, name: &str) -> Option<std::path::Path
         .find_map(|message| message["executable"].as_str().map(Into::into))
 }
 
+/// The example `name`, built the way `cargo test --workspace` builds it (so after that command
+/// this is a no-op), found through cargo's own report of the artifact.
+pub async fn example_binary(name: &str) -> std::path::PathBuf {
+    let mut cargo = tokio::process::Command::new(env!("CARGO"));
+    for variable in cargo_test_variables() {
+        cargo.env_remove(variable);
+    }
+    let output = cargo
+        .args([
+            "build",
+            "--workspace",
+            "--example",
+            name,
+            "--message-format=json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(600), output)
+        .await
+        .unwrap_or_else(|_| panic!("the example {name} built within 10 minutes"))
+        .expect("cargo runs");
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    reported_executable(&text(&output.stdout), name)
+        .unwrap_or_else(|| panic!("cargo reports the executable of the example {name}"))
+}
+
 pub const PARTNER_ID: &str = "PaRtNeR01";
 
 /// A client for `server` with an API key; every request is bounded by a short timeout.
