@@ -60,7 +60,7 @@ pub mod operations {
 pub mod webhooks {
     pub use crate::event::Event;
     pub use crate::sender::Sender;
-    pub use crate::verify::{SIGNATURE_HEADER, Verifier, VerifyError};
+    pub use crate::verify::{RawBody, SIGNATURE_HEADER, Verifier, VerifyError};
     pub use crate::webhook::Webhook;
     include!(concat!(env!("OUT_DIR"), "/webhooks.rs"));
 }

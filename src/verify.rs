@@ -90,40 +90,51 @@ impl Verifier {
     /// Refused, with the status to answer ([`VerifyError::status`]): no header, two of them, a
     /// value that is no signature, or one that does not match the body (401); a body over the
     /// limit (413); a signed body that is not JSON or not an event object (400).
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Event, VerifyError> {
-        self.check_size(body)?;
-        self.check_signature(one_signature(headers)?, body)?;
-        crate::event::parse(Bytes::copy_from_slice(body)).map_err(VerifyError::from)
+    ///
+    /// `body` is the raw body: `&Bytes` (what axum, hyper and reqwest hand over) or owned bytes
+    /// are kept as they are; borrowed bytes (`&[u8]`, `&Vec<u8>`, `&str`) are copied into the
+    /// event, after the checks.
+    pub fn verify(&self, headers: &HeaderMap, body: impl RawBody) -> Result<Event, VerifyError> {
+        self.check(one_signature(headers), &body)?;
+        crate::event::parse(body.into_bytes()).map_err(VerifyError::from)
     }
 
     /// As [`verify`](Self::verify), for a body that holds one event or a JSON array of events;
     /// each event's [`raw`](Event::raw) is its own element of the body.
-    pub fn verify_all(&self, headers: &HeaderMap, body: &[u8]) -> Result<Vec<Event>, VerifyError> {
-        self.check_size(body)?;
-        self.check_signature(one_signature(headers)?, body)?;
-        crate::event::parse_all(Bytes::copy_from_slice(body)).map_err(VerifyError::from)
+    pub fn verify_all(
+        &self,
+        headers: &HeaderMap,
+        body: impl RawBody,
+    ) -> Result<Vec<Event>, VerifyError> {
+        self.check(one_signature(headers), &body)?;
+        crate::event::parse_all(body.into_bytes()).map_err(VerifyError::from)
     }
 
     /// As [`verify`](Self::verify), with the signature header's value given as text: for
     /// servers whose header type is not `http` 1.x's `HeaderMap`.
-    pub fn verify_signature(&self, signature: &str, body: &[u8]) -> Result<Event, VerifyError> {
-        self.check_size(body)?;
-        self.check_signature(signature, body)?;
-        crate::event::parse(Bytes::copy_from_slice(body)).map_err(VerifyError::from)
+    pub fn verify_signature(
+        &self,
+        signature: &str,
+        body: impl RawBody,
+    ) -> Result<Event, VerifyError> {
+        self.check(Ok(signature), &body)?;
+        crate::event::parse(body.into_bytes()).map_err(VerifyError::from)
     }
 
-    fn check_size(&self, body: &[u8]) -> Result<(), VerifyError> {
+    /// The size first (nothing is hashed for a body over the limit), then the signature.
+    fn check(
+        &self,
+        signature: Result<&str, VerifyError>,
+        body: &impl RawBody,
+    ) -> Result<(), VerifyError> {
+        let body = body.as_slice();
         if body.len() > self.max_body_bytes {
             return Err(VerifyError::BodyTooLarge {
                 size: body.len(),
                 limit: self.max_body_bytes,
             });
         }
-        Ok(())
-    }
-
-    fn check_signature(&self, signature: &str, body: &[u8]) -> Result<(), VerifyError> {
-        let digest = crate::signature::read_webhook_signature(signature)
+        let digest = crate::signature::read_webhook_signature(signature?)
             .map_err(|why| VerifyError::MalformedSignature(why.to_string()))?;
         // `hmac::verify` compares in constant time.
         let signed_by = |key: &hmac::Key| hmac::verify(key, body, &digest).is_ok();
@@ -156,6 +167,45 @@ fn one_signature(headers: &HeaderMap) -> Result<&str, VerifyError> {
         .to_str()
         .map_err(|_| VerifyError::MalformedSignature(Unreadable::Alphabet.to_string()))
 }
+
+/// A delivery's raw body, as the [`Verifier`] takes it: `&Bytes` or owned bytes (`Bytes`,
+/// `Vec<u8>`, `String`) become the event's [`raw`](Event::raw) bytes without a copy; borrowed
+/// ones (`&[u8]`, `&[u8; N]`, `&Vec<u8>`, `&str`, `&String`) are copied once verified. Sealed.
+pub trait RawBody: sealed::Sealed {
+    #[doc(hidden)]
+    fn as_slice(&self) -> &[u8];
+    #[doc(hidden)]
+    fn into_bytes(self) -> Bytes;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+macro_rules! raw_body {
+    ([$($generic:tt)*] $type:ty => |$body:ident| $into:expr) => {
+        impl<$($generic)*> sealed::Sealed for $type {}
+        impl<$($generic)*> RawBody for $type {
+            fn as_slice(&self) -> &[u8] {
+                self.as_ref()
+            }
+            fn into_bytes(self) -> Bytes {
+                let $body = self;
+                $into
+            }
+        }
+    };
+}
+
+raw_body!([] Bytes => |body| body);
+raw_body!([] &Bytes => |body| body.clone());
+raw_body!([] Vec<u8> => |body| Bytes::from(body));
+raw_body!([] String => |body| Bytes::from(body));
+raw_body!([] &[u8] => |body| Bytes::copy_from_slice(body));
+raw_body!([const N: usize] &[u8; N] => |body| Bytes::copy_from_slice(body));
+raw_body!([] &Vec<u8> => |body| Bytes::copy_from_slice(body));
+raw_body!([] &str => |body| Bytes::copy_from_slice(body.as_bytes()));
+raw_body!([] &String => |body| Bytes::copy_from_slice(body.as_bytes()));
 
 /// Why a webhook delivery was refused, or a [`Verifier`] could not be made. Its text names the
 /// cause and never holds a secret; [`status`](Self::status) is what the receiver answers.

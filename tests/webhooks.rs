@@ -322,3 +322,28 @@ fn refusals_travel_through_anyhow_and_tell_a_forgery_from_a_bad_body() {
     assert!(!bad_body.is_signature());
     assert_eq!(bad_body.status(), 400);
 }
+
+#[test]
+fn every_kind_of_body_verifies_and_a_shared_one_is_not_copied() {
+    let v = verifier();
+    let signed = headers(&[OPENSSL_HEX]);
+    let shared = bytes::Bytes::from_static(BODY.as_bytes());
+    let event = v.verify(&signed, &shared).unwrap();
+    assert_eq!(
+        event.raw().as_ptr(),
+        shared.as_ptr(),
+        "&Bytes is shared, not copied"
+    );
+    let names: Vec<String> = [
+        v.verify(&signed, shared.clone()),
+        v.verify(&signed, BODY.as_bytes().to_vec()),
+        v.verify(&signed, &BODY.as_bytes().to_vec()),
+        v.verify(&signed, BODY),
+        v.verify(&signed, &BODY.to_string()),
+        v.verify(&signed, BODY.to_string()),
+    ]
+    .into_iter()
+    .map(|event| event.unwrap().name().to_string())
+    .collect();
+    assert_eq!(names, ["channel_live"; 6]);
+}

@@ -1,8 +1,8 @@
-//! `cargo xtask bench [--quick] [--only request|codegen|builds] [--crate DIR]`: request
-//! overhead, code generation time and build cost, measured side by side in one run, ending with
+//! `cargo xtask bench [--quick] [--only request|webhook|pagination|cli|codegen|builds] [--crate DIR]`:
+//! request overhead, webhook verification, code generation time and build cost, measured side by side in one run, ending with
 //! a `name=value` summary (see BENCHMARKS.md).
 //!
-//! Quick mode (under 10 minutes on 2 cores) runs the request and pagination benchmarks and the
+//! Quick mode (under 10 minutes on 2 cores) runs the request, webhook and pagination benchmarks and the
 //! code generation timings; full mode adds the crate's compile time at 100 operations, the cold builds (vendored
 //! and 100-operation spec) against a reference crate, and the rebuild times. `--only` runs one
 //! part; `--crate DIR` measures the build cost of another checkout of this crate (an earlier
@@ -55,6 +55,8 @@ const TARGETS: &[(&str, Bound, f64)] = &[
     ("pagination_items_ratio", Bound::AtMost, 1.05),
     // Issue 19: a call from the command line costs at most half again a curl call.
     ("cli_call_ratio", Bound::AtMost, 1.5),
+    // Issue 23: verifying a webhook costs at most a tenth more than doing it by hand.
+    ("webhook_verify_ratio", Bound::AtMost, 1.10),
 ];
 
 #[derive(Clone, Copy)]
@@ -95,6 +97,12 @@ pub fn main(options: &clap::ArgMatches) -> Result<ExitCode, String> {
     if runs("request") {
         eprintln!("==> request overhead: this client against raw reqwest (cargo bench, release)");
         request::measure(&root, quick, &mut summary)?;
+    }
+    if runs("webhook") {
+        eprintln!(
+            "==> webhook verification: Verifier::verify against the same work by hand (release)"
+        );
+        request::measure_webhook(&root, quick, &mut summary)?;
     }
     if runs("pagination") {
         eprintln!(

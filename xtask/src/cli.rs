@@ -92,12 +92,12 @@ pub fn command() -> Command {
                 .arg(Arg::new("new").required(true).value_name("NEW.json")),
         );
     let bench = Command::new("bench")
-        .about("Benchmarks: request overhead, list walking, code generation, build cost (BENCHMARKS.md)")
+        .about("Benchmarks: request overhead, webhook verification, list walking, code generation, build cost (BENCHMARKS.md)")
         .arg(Arg::new("quick").long("quick").action(ArgAction::SetTrue).help("Fewer rounds, no cold builds (under 10 minutes)"))
         .arg(
             Arg::new("only")
                 .long("only")
-                .value_parser(["request", "pagination", "cli", "codegen", "builds"])
+                .value_parser(["request", "webhook", "pagination", "cli", "codegen", "builds"])
                 .help("Run one part"),
         )
         .arg(

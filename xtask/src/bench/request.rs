@@ -1,5 +1,5 @@
-//! The request benchmark: `cargo bench --bench request` (release, as users' applications are
-//! built), its `name=value` lines copied into the summary.
+//! The benchmarks of `benches/`: `cargo bench --bench request|webhook` (release, as users'
+//! applications are built), their `name=value` lines copied into the summary.
 
 use super::Summary;
 use super::run::figures;
@@ -7,6 +7,15 @@ use std::path::Path;
 
 /// Runs `benches/request/` and records every figure it prints.
 pub fn measure(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String> {
+    bench(root, "request", quick, summary)
+}
+
+/// Runs `benches/webhook.rs` and records every figure it prints.
+pub fn measure_webhook(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String> {
+    bench(root, "webhook", quick, summary)
+}
+
+fn bench(root: &Path, name: &str, quick: bool, summary: &mut Summary) -> Result<(), String> {
     let mut command = super::run::cargo();
     command.current_dir(root).args([
         "bench",
@@ -14,11 +23,11 @@ pub fn measure(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), St
         "--package",
         "d360-partner",
         "--bench",
-        "request",
+        name,
         "--",
     ]);
     if quick {
         command.arg("--quick");
     }
-    figures(&mut command, "request", summary)
+    figures(&mut command, name, summary)
 }
