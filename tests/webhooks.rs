@@ -334,16 +334,18 @@ fn every_kind_of_body_verifies_and_a_shared_one_is_not_copied() {
         shared.as_ptr(),
         "&Bytes is shared, not copied"
     );
+    let (vec, string) = (BODY.as_bytes().to_vec(), BODY.to_string());
     let names: Vec<String> = [
         v.verify(&signed, shared.clone()),
         v.verify(&signed, BODY.as_bytes().to_vec()),
-        v.verify(&signed, &BODY.as_bytes().to_vec()),
+        v.verify(&signed, &vec),
         v.verify(&signed, BODY),
-        v.verify(&signed, &BODY.to_string()),
+        v.verify(&signed, &string),
         v.verify(&signed, BODY.to_string()),
     ]
     .into_iter()
     .map(|event| event.unwrap().name().to_string())
     .collect();
     assert_eq!(names, ["channel_live"; 6]);
+    assert_eq!((vec.len(), string.len()), (BODY.len(), BODY.len()), "borrowed, not taken");
 }
