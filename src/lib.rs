@@ -84,5 +84,5 @@ pub use error::{
 };
 pub use raw::RawRequest;
 pub use reqwest::header::HeaderMap;
-pub use reqwest::{Method, Url};
+pub use reqwest::{Method, StatusCode, Url};
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, DEFAULT_RETRY_BUDGET};

@@ -55,7 +55,7 @@ pub struct Link {
     signature: Option<(SecretString, u64)>,
 }
 
-/// The values a link may prefill, in the order they are written.
+/// The values a link may prefill, in the order they are written (and of the setters' indexes).
 const PARAMETERS: [&str; 9] = [
     "number",
     "email",
@@ -67,17 +67,6 @@ const PARAMETERS: [&str; 9] = [
     "flow",
     "preverified_phone_number_id",
 ];
-
-macro_rules! setters {
-    ($($(#[$doc:meta])* $name:ident = $index:literal;)*) => {$(
-        $(#[$doc])*
-        pub fn $name(mut self, value: impl Into<String>) -> Link {
-            debug_assert_eq!(PARAMETERS[$index], stringify!($name));
-            self.values[$index] = Some(value.into());
-            self
-        }
-    )*};
-}
 
 impl Link {
     /// A link to the hub's onboarding page for `partner_id`
@@ -97,26 +86,55 @@ impl Link {
         self
     }
 
-    setters! {
-        /// The client's phone number, prefilled.
-        number = 0;
-        /// The client's email address, prefilled.
-        email = 1;
-        /// The client's name, prefilled.
-        name = 2;
-        /// A value of yours the hub hands back on the redirect (a session id, say).
-        state = 3;
-        /// Where the hub sends the browser when onboarding ends (else the partner's
-        /// `partner_redirect_url`).
-        redirect_url = 4;
-        /// The page to show after onboarding.
-        next = 5;
-        /// Whether and which plan selection the client sees.
-        plan_selection = 6;
-        /// The onboarding flow to run.
-        flow = 7;
-        /// A phone number id verified beforehand, to onboard without verifying it again.
-        preverified_phone_number_id = 8;
+    /// The client's phone number, prefilled.
+    pub fn number(self, value: impl Into<String>) -> Link {
+        self.set(0, value)
+    }
+
+    /// The client's email address, prefilled.
+    pub fn email(self, value: impl Into<String>) -> Link {
+        self.set(1, value)
+    }
+
+    /// The client's name, prefilled.
+    pub fn name(self, value: impl Into<String>) -> Link {
+        self.set(2, value)
+    }
+
+    /// A value of yours the hub hands back on the redirect (a session id, say).
+    pub fn state(self, value: impl Into<String>) -> Link {
+        self.set(3, value)
+    }
+
+    /// Where the hub sends the browser when onboarding ends (else the partner's
+    /// `partner_redirect_url`).
+    pub fn redirect_url(self, value: impl Into<String>) -> Link {
+        self.set(4, value)
+    }
+
+    /// The page to show after onboarding.
+    pub fn next(self, value: impl Into<String>) -> Link {
+        self.set(5, value)
+    }
+
+    /// Whether and which plan selection the client sees.
+    pub fn plan_selection(self, value: impl Into<String>) -> Link {
+        self.set(6, value)
+    }
+
+    /// The onboarding flow to run.
+    pub fn flow(self, value: impl Into<String>) -> Link {
+        self.set(7, value)
+    }
+
+    /// A phone number id verified beforehand, to onboard without verifying it again.
+    pub fn preverified_phone_number_id(self, value: impl Into<String>) -> Link {
+        self.set(8, value)
+    }
+
+    fn set(mut self, index: usize, value: impl Into<String>) -> Link {
+        self.values[index] = Some(value.into());
+        self
     }
 
     /// Sign the link with the platform secret (a `&str`, `String` or `secrecy::SecretString`)

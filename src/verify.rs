@@ -96,7 +96,7 @@ impl Verifier {
     /// event, after the checks.
     pub fn verify(&self, headers: &HeaderMap, body: impl RawBody) -> Result<Event, VerifyError> {
         self.check(one_signature(headers), &body)?;
-        crate::event::parse(body.into_bytes()).map_err(VerifyError::from)
+        crate::event::parse(body.into_bytes()).map_err(not_an_event)
     }
 
     /// As [`verify`](Self::verify), for a body that holds one event or a JSON array of events;
@@ -107,7 +107,7 @@ impl Verifier {
         body: impl RawBody,
     ) -> Result<Vec<Event>, VerifyError> {
         self.check(one_signature(headers), &body)?;
-        crate::event::parse_all(body.into_bytes()).map_err(VerifyError::from)
+        crate::event::parse_all(body.into_bytes()).map_err(not_an_event)
     }
 
     /// As [`verify`](Self::verify), with the signature header's value given as text: for
@@ -118,7 +118,7 @@ impl Verifier {
         body: impl RawBody,
     ) -> Result<Event, VerifyError> {
         self.check(Ok(signature), &body)?;
-        crate::event::parse(body.into_bytes()).map_err(VerifyError::from)
+        crate::event::parse(body.into_bytes()).map_err(not_an_event)
     }
 
     /// The size first (nothing is hashed for a body over the limit), then the signature.
@@ -306,11 +306,10 @@ impl std::error::Error for VerifyError {
     }
 }
 
-impl From<NotAnEvent> for VerifyError {
-    fn from(why: NotAnEvent) -> VerifyError {
-        match why {
-            NotAnEvent::Syntax(error) => VerifyError::NotJson(error),
-            NotAnEvent::Shape(why) => VerifyError::NotAnEvent(why),
-        }
+/// The refusal of a signed body that is no event.
+fn not_an_event(why: NotAnEvent) -> VerifyError {
+    match why {
+        NotAnEvent::Syntax(error) => VerifyError::NotJson(error),
+        NotAnEvent::Shape(why) => VerifyError::NotAnEvent(why),
     }
 }

@@ -347,5 +347,9 @@ fn every_kind_of_body_verifies_and_a_shared_one_is_not_copied() {
     .map(|event| event.unwrap().name().to_string())
     .collect();
     assert_eq!(names, ["channel_live"; 6]);
-    assert_eq!((vec.len(), string.len()), (BODY.len(), BODY.len()), "borrowed, not taken");
+    assert_eq!(
+        (vec.len(), string.len()),
+        (BODY.len(), BODY.len()),
+        "borrowed, not taken"
+    );
 }
