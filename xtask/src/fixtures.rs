@@ -90,25 +90,22 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
 }
 
 /// The repository's manifest for the fixture workspace: the package renamed (same library
-/// name, so the tests and the command line compile unchanged), the request benchmark (which
-/// lives in the repository) replaced by the pagination one.
+/// name, so the tests and the command line compile unchanged), the benchmarks (which live in the
+/// repository) replaced by the pagination one.
 fn fixture_manifest(manifest: &str) -> Result<String, String> {
-    let renamed = renamed_library(&manifest.replacen(
+    let mut out = renamed_library(&manifest.replacen(
         "name = \"d360-partner\"",
         "name = \"d360-partner-fixtures\"",
         1,
     ));
-    let bench = renamed
-        .find("[[bench]]")
-        .ok_or("the manifest declares no benchmark")?;
-    let end = renamed[bench..]
-        .find("\n\n")
-        .map_or(renamed.len(), |n| bench + n);
-    let mut out = renamed;
-    out.replace_range(
-        bench..end,
-        "[[bench]]\nname = \"pagination\"\nharness = false",
-    );
+    if !out.contains("[[bench]]") {
+        return Err("the manifest declares no benchmark".into());
+    }
+    while let Some(bench) = out.find("[[bench]]") {
+        let end = out[bench..].find("\n\n").map_or(out.len(), |n| bench + n);
+        out.replace_range(bench..end, "");
+    }
+    out.push_str("\n[[bench]]\nname = \"pagination\"\nharness = false\n");
     out.push_str("\n[lib]\nname = \"d360_partner\"\n");
     Ok(out)
 }
@@ -153,6 +150,16 @@ fn renamed_library(manifest: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_benchmark_of_the_repository_gives_way_to_the_pagination_one() {
+        let manifest = "[package]\nname = \"d360-partner\"\n\n[[bench]]\nname = \"request\"\nharness = false\n\n# why\n[[bench]]\nname = \"webhook\"\nharness = false\n\n[workspace]\n";
+        let fixture = fixture_manifest(manifest).unwrap();
+        assert_eq!(fixture.matches("[[bench]]").count(), 1, "{fixture}");
+        assert!(fixture.contains("[[bench]]\nname = \"pagination\"\nharness = false\n"));
+        assert!(!fixture.contains("request") && !fixture.contains("webhook"), "{fixture}");
+        assert!(fixture.starts_with("[package]\nname = \"d360-partner-fixtures\""));
+    }
 
     #[test]
     fn path_dependencies_on_the_library_name_the_fixture_package() {
