@@ -1,8 +1,8 @@
 //! The command tree, built at run time from the library's operation table: one command per
 //! operation, named after its client method in kebab-case and grouped by tag in the top-level
 //! help, with a flag per parameter and per top-level scalar property of the request body; then
-//! `api` (raw requests) and `completion`. No operation is named here: a new operation in the spec
-//! is a new command.
+//! `api` (raw requests), `webhook` and `onboarding` (`webhook.rs`, `onboarding.rs`) and
+//! `completion`. No operation is named here: a new operation in the spec is a new command.
 
 use clap::builder::{PossibleValuesParser, ValueParser};
 use clap::{Arg, ArgAction, Command};
@@ -100,6 +100,8 @@ pub fn cli() -> Command {
     }
     root = root
         .subcommand(api_command())
+        .subcommand(crate::webhook::command())
+        .subcommand(crate::onboarding::command())
         .subcommand(completion_command());
     let groups = grouped_commands(&root);
     root.help_template(format!(
@@ -382,7 +384,12 @@ fn grouped_commands(root: &Command) -> String {
     }
     let others: Vec<(String, String)> = root
         .get_subcommands()
-        .filter(|command| matches!(command.get_name(), "api" | "completion"))
+        .filter(|command| {
+            matches!(
+                command.get_name(),
+                "api" | "webhook" | "onboarding" | "completion"
+            )
+        })
         .map(|command| {
             let about = command
                 .get_about()
