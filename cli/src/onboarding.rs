@@ -10,8 +10,11 @@ use d360_partner::onboarding::{Link, LinkError, Redirect};
 use serde_json::json;
 use std::process::ExitCode;
 
-/// The values a link prefills: flag, and the setter that sets it.
-const VALUES: [(&str, fn(Link, String) -> Link, &str); 9] = [
+/// The setter of a value of a link.
+type Setter = fn(Link, String) -> Link;
+
+/// The values a link prefills: flag, the setter that sets it, help.
+const VALUES: [(&str, Setter, &str); 9] = [
     ("number", Link::number, "The client's phone number"),
     ("email", Link::email, "The client's email address"),
     ("name", Link::name, "The client's name"),
