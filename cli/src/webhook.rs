@@ -79,8 +79,9 @@ fn send_command() -> Command {
              as `d360 webhook listen`): Content-Type application/json, and the body's HMAC-SHA256 under \
              D360_PARTNER_PLATFORM_SECRET in x-360dialog-signature (lowercase hex). Redirects are not \
              followed; the receiver has 10 s to answer.\n\n\
-             The receiver's status is printed on stderr, and the body sent on stdout, one line. With \
-             --dry-run, the request (its signature included) is printed as JSON and nothing is sent.\n\n\
+             Once the receiver answers, its status is printed on stderr and the body sent on stdout, one \
+             line. With --dry-run, the request (its signature included) is printed as JSON and nothing is \
+             sent.\n\n\
              Exit codes: 0 the receiver answered 2xx, 3 it answered 4xx, 5 it answered 5xx or did not \
              answer (no connection, no answer within 10 s), 2 usage, 4 no platform secret, 1 anything \
              else (a 1xx or 3xx answer).",
