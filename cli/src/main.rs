@@ -3,7 +3,9 @@
 //! any other request, and every call goes through the library: credentials from the
 //! environment (the token flow included), retries with `Retry-After`, typed errors, redaction.
 //! The answer is JSON on stdout; errors are one line on stderr with an exit code per kind
-//! (`exit.rs`).
+//! (`exit.rs`). `d360 webhook` (`webhook.rs`, `listen.rs`) and `d360 onboarding`
+//! (`onboarding.rs`) handle what the hub sends the partner, with the platform secret from the
+//! environment (`secret.rs`).
 #![forbid(unsafe_code)]
 
 mod commands;
@@ -238,13 +240,13 @@ fn usage(cli: &mut Command, name: &str, subcommand: Option<&str>, message: Strin
     cli.build();
     let command = cli
         .find_subcommand_mut(name)
-        .map(|command| match subcommand {
+        .and_then(|command| match subcommand {
             Some(subcommand) => command.find_subcommand_mut(subcommand),
             None => Some(command),
         });
     let error = match command {
-        Some(Some(command)) => command.error(ErrorKind::ValueValidation, message),
-        _ => cli.error(ErrorKind::ValueValidation, message),
+        Some(command) => command.error(ErrorKind::ValueValidation, message),
+        None => cli.error(ErrorKind::ValueValidation, message),
     };
     let _ = error.print();
     ExitCode::from(exit::USAGE)
