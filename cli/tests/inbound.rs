@@ -1147,20 +1147,22 @@ async fn a_signed_link_carries_now_and_the_hmac_sha512_of_the_partner_id_and_it(
         .unwrap();
     assert_eq!(run.stdout, format!("{expected}\n"));
     // ... and openssl's HMAC-SHA512 of `aAbBcCPA|{seconds}`.
-    let openssl = std::process::Command::new("openssl")
+    let mut openssl = tokio::process::Command::new("openssl")
         .args(["dgst", "-sha512", "-hmac", "platform-secret", "-r"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .spawn();
-    if let Ok(mut openssl) = openssl {
-        use std::io::Write;
-        let mut input = openssl.stdin.take().unwrap();
-        write!(input, "aAbBcCPA|{seconds}").unwrap();
-        drop(input);
-        let output = openssl.wait_with_output().unwrap();
-        let hex = String::from_utf8(output.stdout).unwrap();
-        assert_eq!(hex.split(' ').next(), Some(signature.as_str()));
-    }
+        .kill_on_drop(true)
+        .spawn()
+        .expect("openssl runs");
+    let mut input = openssl.stdin.take().unwrap();
+    input
+        .write_all(format!("aAbBcCPA|{seconds}").as_bytes())
+        .await
+        .unwrap();
+    drop(input);
+    let output = within(openssl.wait_with_output()).await.unwrap();
+    let hex = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(hex.split(' ').next(), Some(signature.as_str()));
 }
 
 fn now() -> u64 {
