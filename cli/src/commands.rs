@@ -1,8 +1,8 @@
 //! The command tree, built at run time from the library's operation table: one command per
 //! operation, named after its client method in kebab-case and grouped by tag in the top-level
 //! help, with a flag per parameter and per top-level scalar property of the request body; then
-//! `api` (raw requests) and `completion`. No operation is named here: a new operation in the spec
-//! is a new command.
+//! `api` (raw requests), `webhook` and `onboarding` (`webhook.rs`, `onboarding.rs`) and
+//! `completion`. No operation is named here: a new operation in the spec is a new command.
 
 use clap::builder::{PossibleValuesParser, ValueParser};
 use clap::{Arg, ArgAction, Command};
@@ -61,7 +61,9 @@ pub fn cli() -> Command {
             "The 360dialog Partner API from the command line: one command per operation of the d360-partner client.\n\n\
              Credentials come from the environment only: D360_PARTNER_API_KEY, else D360_PARTNER_BEARER_TOKEN, else \
              D360_PARTNER_USERNAME and D360_PARTNER_PASSWORD; D360_PARTNER_BASE_URL overrides the hub. The answer is \
-             printed as JSON on stdout.\n\n\
+             printed as JSON on stdout. `webhook` and `onboarding` read the partner's platform secret from \
+             D360_PARTNER_PLATFORM_SECRET (and D360_PARTNER_PREVIOUS_PLATFORM_SECRET during a rotation); their \
+             help gives their exit codes.\n\n\
              Exit codes: 0 success, 2 usage, 3 the hub answered 4xx (other than 401/403/408), 4 authentication \
              (no or empty credentials, a refused login, 401, 403), 5 the hub answered 5xx or 408 or did not \
              answer (timeout, connection), 1 anything else (an answer that does not decode).",
@@ -100,6 +102,8 @@ pub fn cli() -> Command {
     }
     root = root
         .subcommand(api_command())
+        .subcommand(crate::webhook::command())
+        .subcommand(crate::onboarding::command())
         .subcommand(completion_command());
     let groups = grouped_commands(&root);
     root.help_template(format!(
@@ -382,7 +386,12 @@ fn grouped_commands(root: &Command) -> String {
     }
     let others: Vec<(String, String)> = root
         .get_subcommands()
-        .filter(|command| matches!(command.get_name(), "api" | "completion"))
+        .filter(|command| {
+            matches!(
+                command.get_name(),
+                "api" | "webhook" | "onboarding" | "completion"
+            )
+        })
         .map(|command| {
             let about = command
                 .get_about()

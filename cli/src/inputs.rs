@@ -100,16 +100,21 @@ fn values<T: Clone + Send + Sync + Into<Value> + 'static>(
 
 /// JSON from a file, or from stdin for `-`.
 pub fn read_json(source: &str) -> Result<Value, String> {
+    read_json_flag(source, "--body")
+}
+
+/// JSON from a file, or from stdin for `-`, given by `flag` (for the messages).
+pub fn read_json_flag(source: &str, flag: &str) -> Result<Value, String> {
     let text = if source == "-" {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|e| format!("--body -: cannot read stdin: {e}"))?;
+            .map_err(|e| format!("{flag} -: cannot read stdin: {e}"))?;
         text
     } else {
         std::fs::read_to_string(source)
-            .map_err(|e| format!("--body {source}: cannot read it: {e}"))?
+            .map_err(|e| format!("{flag} {source}: cannot read it: {e}"))?
     };
-    serde_json::from_str(&text).map_err(|e| format!("--body {source}: not JSON: {e}"))
+    serde_json::from_str(&text).map_err(|e| format!("{flag} {source}: not JSON: {e}"))
 }
 
 /// `NAME=VALUE` pairs of `api`'s `-q` and `-p`.

@@ -3,13 +3,19 @@
 //! any other request, and every call goes through the library: credentials from the
 //! environment (the token flow included), retries with `Retry-After`, typed errors, redaction.
 //! The answer is JSON on stdout; errors are one line on stderr with an exit code per kind
-//! (`exit.rs`).
+//! (`exit.rs`). `d360 webhook` (`webhook.rs`, `listen.rs`) and `d360 onboarding`
+//! (`onboarding.rs`) handle what the hub sends the partner, with the platform secret from the
+//! environment (`secret.rs`).
 #![forbid(unsafe_code)]
 
 mod commands;
 mod exit;
 mod inputs;
+mod listen;
+mod onboarding;
 mod output;
+mod secret;
+mod webhook;
 
 use clap::error::ErrorKind;
 use clap::{ArgMatches, Command};
@@ -55,18 +61,26 @@ async fn run(mut cli: Command, matches: ArgMatches) -> ExitCode {
         clap_complete::generate(shell, &mut cli, "d360", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
-    let called = match name {
-        "api" => api(command).await,
+    let (subcommand, called) = match name {
+        "api" => (None, api(command).await),
+        "webhook" => {
+            let (subcommand, called) = webhook::run(command).await;
+            (Some(subcommand), called)
+        }
+        "onboarding" => {
+            let (subcommand, called) = onboarding::run(command);
+            (Some(subcommand), called)
+        }
         _ => {
             let info = operations::ALL
                 .iter()
                 .copied()
                 .find(|info| commands::command_name(info) == name)
                 .expect("every other command is an operation");
-            operation(info, command).await
+            (None, operation(info, command).await)
         }
     };
-    called.unwrap_or_else(|message| usage(&mut cli, name, message))
+    called.unwrap_or_else(|message| usage(&mut cli, name, subcommand, message))
 }
 
 /// The client the environment configures (`--base-url` overriding), naming the command line
@@ -219,9 +233,18 @@ fn dry_run(prepared: d360_partner::Result<DryRun>) -> ExitCode {
 }
 
 /// A usage error found after parsing (input that cannot make a request) in the command
-/// `name`, printed as clap prints its own, exit 2.
-fn usage(cli: &mut Command, name: &str, message: String) -> ExitCode {
-    let error = match cli.find_subcommand_mut(name) {
+/// `name` (its `subcommand`, for `webhook` and `onboarding`), printed as clap prints its own,
+/// exit 2.
+fn usage(cli: &mut Command, name: &str, subcommand: Option<&str>, message: String) -> ExitCode {
+    // Clap's usage line of a subcommand names its parents once the tree is built.
+    cli.build();
+    let command = cli
+        .find_subcommand_mut(name)
+        .and_then(|command| match subcommand {
+            Some(subcommand) => command.find_subcommand_mut(subcommand),
+            None => Some(command),
+        });
+    let error = match command {
         Some(command) => command.error(ErrorKind::ValueValidation, message),
         None => cli.error(ErrorKind::ValueValidation, message),
     };
