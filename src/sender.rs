@@ -68,13 +68,20 @@ impl Sender {
     }
 
     /// POSTs `body` to `url` with `signature` as the signature header, or none: for deliveries
-    /// a receiver must refuse (a forged signature, one of another secret, none at all).
+    /// a receiver must refuse (a forged signature, one of another secret, none at all). A `url`
+    /// that is no `http(s)://` URL is an [`Error::InvalidRequest`], nothing sent.
     pub async fn send_with_signature(
         &self,
         url: &str,
         body: impl Into<Vec<u8>>,
         signature: Option<&str>,
     ) -> Result<StatusCode> {
+        let url = reqwest::Url::parse(url)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https"))
+            .ok_or_else(|| {
+                Error::InvalidRequest("the receiver's URL is no http:// or https:// URL".into())
+            })?;
         let mut request = self
             .http()?
             .post(url)

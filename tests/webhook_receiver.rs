@@ -108,8 +108,6 @@ async fn the_receiver_hands_good_events_to_the_application_and_refuses_the_rest(
         let oversized = format!(r#"{{"event":"e","data":"{padding}"}}"#);
         assert_eq!(oversized.len(), (1 << 20) + 1);
         assert_eq!(hub.deliver_signed(&url, oversized).await?, 413);
-        let far_over = vec![b' '; 3 << 20];
-        assert_eq!(hub.deliver_signed(&url, far_over).await?, 413);
         assert_eq!(hub.deliver_signed(&url, "not json at all").await?, 400);
         assert_eq!(hub.deliver_signed(&url, r#"{"data":{}}"#).await?, 400);
         Ok::<(), d360_partner::Error>(())
@@ -138,7 +136,6 @@ async fn the_receiver_hands_good_events_to_the_application_and_refuses_the_rest(
                 "refused a delivery: the body has {} bytes, over the verifier's limit of 1048576",
                 (1 << 20) + 1
             ),
-            "refused a delivery: the body is over 1048576 bytes",
             "refused a delivery: the signed body is not JSON",
             "refused a delivery: the signed body is not a webhook event: it has no `event` name",
         ]

@@ -353,3 +353,16 @@ fn every_kind_of_body_verifies_and_a_shared_one_is_not_copied() {
         "borrowed, not taken"
     );
 }
+
+#[tokio::test]
+async fn a_sender_refuses_what_is_no_http_url_before_sending() {
+    let sender = Sender::new(SECRET).unwrap();
+    for url in ["not a url", "ftp://receiver.example/hook", "/relative"] {
+        let error = sender.send(url, BODY).await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid request: the receiver's URL is no http:// or https:// URL"
+        );
+        assert!(!error.request_sent());
+    }
+}

@@ -157,7 +157,10 @@ mod tests {
         let fixture = fixture_manifest(manifest).unwrap();
         assert_eq!(fixture.matches("[[bench]]").count(), 1, "{fixture}");
         assert!(fixture.contains("[[bench]]\nname = \"pagination\"\nharness = false\n"));
-        assert!(!fixture.contains("request") && !fixture.contains("webhook"), "{fixture}");
+        assert!(
+            !fixture.contains("request") && !fixture.contains("webhook"),
+            "{fixture}"
+        );
         assert!(fixture.starts_with("[package]\nname = \"d360-partner-fixtures\""));
     }
 
