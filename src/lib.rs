@@ -65,6 +65,8 @@ pub use error::{
     ApiError, ApiErrorBody, ApiErrorMeta, AuthError, BODY_PREFIX_LIMIT, DecodeError, Error,
     PageError, PageFailure, REDACTED, Result, TransportError,
 };
-pub use raw::RawRequest;
+pub use raw::{RawRequest, RawResponse};
 pub use reqwest::Method;
+pub use reqwest::StatusCode;
+pub use reqwest::header::HeaderMap;
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, DEFAULT_RETRY_BUDGET};

@@ -42,8 +42,7 @@
 
 use crate::Client;
 use crate::error::REDACTED;
-use crate::operation::{Location, Operation, OperationInfo};
-use crate::request::Request;
+use crate::operation::{Operation, OperationInfo};
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -726,68 +725,6 @@ fn issue_token(state: &mut HubState, body: &[u8]) -> ResponseTemplate {
         "token_type": "Bearer",
         "expires_in": state.token_lifetime_s,
     }))
-}
-
-/// What to send in a call made from data: parameters by their wire names, a JSON body, and
-/// headers the spec does not describe. For contract tests that go through every operation of
-/// the table (see [`call`]).
-#[derive(Clone, Debug, Default)]
-pub struct CallArgs {
-    /// `(name, value)` per parameter, values as JSON (`"id"`, `10`, `["us", "gb"]`).
-    pub parameters: Vec<(String, Value)>,
-    /// The JSON request body.
-    pub body: Option<Value>,
-    /// Extra headers, e.g. a contract server's `Prefer`.
-    pub headers: Vec<(String, String)>,
-}
-
-/// A successful [`call`]: the status, the body as received, and the body decoded as the
-/// operation's success type and serialized again (to compare with what was sent).
-#[derive(Clone, Debug)]
-pub struct Called {
-    /// The response status.
-    pub status: u16,
-    /// The body as received.
-    pub raw_body: Vec<u8>,
-    /// The body decoded as the operation's type, serialized again; `null` for operations
-    /// without a success body.
-    pub decoded: Value,
-}
-
-/// Calls the operation `info` describes through `client` with values from data, encoding them
-/// as the typed builders do (the body passes through the operation's body type first), and
-/// decodes the success body as the operation's type. Contract tests use it to cover every
-/// operation of [`operations::ALL`](crate::operations::ALL) without code per operation.
-pub async fn call(
-    client: &Client,
-    info: &'static OperationInfo,
-    args: &CallArgs,
-) -> crate::Result<Called> {
-    let mut request = Request::new(info);
-    for (name, value) in &args.parameters {
-        if !request.set_named(&Location::ALL, name, value.clone()) {
-            return Err(crate::Error::InvalidRequest(format!(
-                "{}: there is no parameter `{name}`",
-                info.id()
-            )));
-        }
-    }
-    if let Some(body) = &args.body {
-        let reserialize = info.reserialize_body.ok_or_else(|| {
-            crate::Error::InvalidRequest(format!("{} takes no request body", info.id()))
-        })?;
-        request.json_body(&reserialize(body)?);
-    }
-    for (name, value) in &args.headers {
-        request.extra_header(name, value)?;
-    }
-    let received = client.execute(request).await?;
-    let decoded = (info.roundtrip)(received.status, &received.body)?;
-    Ok(Called {
-        status: received.status.as_u16(),
-        raw_body: received.body.to_vec(),
-        decoded,
-    })
 }
 
 #[cfg(test)]

@@ -362,8 +362,9 @@ fn render_impls(name: &str, index: &Index<'_>, out: &mut String) {
                         && is_pub(&method.vis)
                     {
                         out.push_str(&format!(
-                            "  {}pub {}\n",
+                            "  {}{}pub {}\n",
                             cfg_of(&method.attrs),
+                            hidden(&method.attrs),
                             tidy(&method.sig.to_token_stream())
                         ));
                     }
@@ -495,6 +496,18 @@ fn cfg_of(attrs: &[Attribute]) -> String {
         .filter(|a| a.path().is_ident("cfg"))
         .map(|a| format!("{} ", tidy_attr(a)))
         .collect()
+}
+
+/// `#[doc(hidden)] ` for an item outside the documented API (and semver), so the listing shows
+/// it is there and that it is hidden.
+fn hidden(attrs: &[Attribute]) -> &'static str {
+    let is_hidden = |a: &&Attribute| {
+        a.path().is_ident("doc") && tidy_attr(a).replace(' ', "") == "#[doc(hidden)]"
+    };
+    match attrs.iter().any(|a| is_hidden(&a)) {
+        true => "#[doc(hidden)] ",
+        false => "",
+    }
 }
 
 fn tidy_attr(attr: &Attribute) -> String {

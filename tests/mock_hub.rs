@@ -207,26 +207,12 @@ async fn every_operation_of_the_spec_is_routed() {
         // An unarranged operation answers 501 naming itself: the route exists.
         let path = info.path().replace('{', "x").replace('}', "");
         let client = hub.client();
-        let response = d360_partner::mock::call(
-            &client,
-            info,
-            &d360_partner::mock::CallArgs {
-                parameters: info
-                    .parameters()
-                    .iter()
-                    .filter(|p| p.required())
-                    .map(|p| {
-                        (
-                            p.name().to_string(),
-                            serde_json::json!(format!("x{}", p.name())),
-                        )
-                    })
-                    .collect(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_err();
+        let mut call = client.operation(info);
+        for parameter in info.parameters().iter().filter(|p| p.required()) {
+            let value = serde_json::json!(format!("x{}", parameter.name()));
+            call = call.parameter(parameter.name(), value);
+        }
+        let response = call.send().await.unwrap_err();
         assert_eq!(
             response.status().map(|s| s.as_u16()),
             Some(501),
