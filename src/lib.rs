@@ -66,6 +66,9 @@ pub use error::{
     PageError, PageFailure, REDACTED, Result, TransportError,
 };
 pub use raw::{RawRequest, RawResponse};
+/// The HTTP client this crate is built on, for [`ClientBuilder::http`]: naming it through this
+/// crate keeps its version the one the client was built with.
+pub use reqwest;
 pub use reqwest::Method;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;

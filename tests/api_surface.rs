@@ -424,7 +424,13 @@ fn render_impls(name: &str, index: &Index<'_>, out: &mut String) {
 
 /// Whether a `use` tree starts at a dependency, not at a module of this crate.
 fn is_external(tree: &syn::UseTree) -> bool {
-    matches!(tree, syn::UseTree::Path(path) if ["reqwest", "futures_core"].contains(&path.ident.to_string().as_str()))
+    let first = match tree {
+        syn::UseTree::Path(path) => &path.ident,
+        // A whole crate (`pub use reqwest;`).
+        syn::UseTree::Name(name) => &name.ident,
+        _ => return false,
+    };
+    ["reqwest", "futures_core"].contains(&first.to_string().as_str())
 }
 
 /// The names a `pub use` brings in, with their aliases.
