@@ -355,8 +355,9 @@ impl ClientBuilder {
     }
 
     /// Builds the client's HTTP layer from your own `reqwest::ClientBuilder`: connection pool,
-    /// TCP and HTTP/2 settings, a custom DNS resolver, a proxy, a local address, default headers.
-    /// [`d360_partner::reqwest`](crate::reqwest) is the reqwest this crate uses.
+    /// TCP settings, a custom DNS resolver, a proxy, a local address, default headers.
+    /// [`d360_partner::reqwest`](crate::reqwest) is the reqwest this crate uses; reqwest
+    /// features you enable in your own dependency on it (`http2`, `hickory-dns`, ...) apply too.
     ///
     /// The given builder replaces this builder's connection options: its proxy (none set means
     /// reqwest's default, the `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` variables) and local

@@ -25,7 +25,7 @@ pub struct RecordedRequest {
     /// The operation the request was routed to (e.g. `get_partner`); `None` for the token
     /// endpoint, arranged routes and unknown paths.
     pub operation: Option<&'static str>,
-    /// The path template of the [`MockHub::route`] it was routed to, as arranged.
+    /// The path template of the [`MockHub::route`](super::MockHub::route) it was routed to, as arranged.
     pub route: Option<String>,
     /// The path parameters of that operation or route, percent-decoded, in path order.
     pub path_parameters: Vec<(String, String)>,
@@ -89,7 +89,7 @@ impl RecordedRequest {
     }
 
     /// The body decoded as `T`; a body that is not a `T` is a 400 answer, so `?` in an
-    /// [`MockHub::on`] closure answers it as the hub would.
+    /// [`MockHub::on`](super::MockHub::on) closure answers it as the hub would.
     pub fn body_as<T: DeserializeOwned>(&self) -> Result<T, MockError> {
         serde_json::from_slice(&self.body)
             .map_err(|e| MockError::new(400, format!("Invalid payload: {e}")))
