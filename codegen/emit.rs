@@ -155,7 +155,7 @@ fn list_methods(out: &mut String, op: &Operation, list: &List) {
     );
     let _ = write!(
         out,
-        "    pub fn pages(self) -> crate::operations::Pages<'a, {page}> {{
+        "    pub fn pages(self) -> crate::operations::Pages<{page}> {{
         crate::operations::Pages::new(self.client, self.request, &{handle}_LIST)
     }}
 
@@ -172,7 +172,7 @@ fn list_methods(out: &mut String, op: &Operation, list: &List) {
     );
     let _ = write!(
         out,
-        "    pub fn items(self) -> crate::operations::Items<'a, {page}> {{
+        "    pub fn items(self) -> crate::operations::Items<{page}> {{
         self.pages().items()
     }}
 
@@ -229,7 +229,7 @@ fn client_method(out: &mut String, op: &Operation) {
     }
     let _ = writeln!(
         out,
-        "    pub fn {id}(&self) -> {builder}<'_> {{\n        {builder}::new(self)\n    }}",
+        "    pub fn {id}(&self) -> {builder} {{\n        {builder}::new(self)\n    }}",
         id = op.id,
         builder = op.builder
     );
@@ -241,7 +241,7 @@ fn builder(out: &mut String, op: &Operation) {
         out,
         0,
         &format!(
-            "The `{} {}` request of [`Client::{}`](crate::Client::{}): set its parameters, then `.await` it (or call [`send`](Self::send)).",
+            "The `{} {}` request of [`Client::{}`](crate::Client::{}): set its parameters, then `.await` it (or call [`send`](Self::send)).\n\nIt owns a handle to the client (one `Arc`), so it and its future are `Send + 'static`: spawn it, keep it, return it from a function.",
             op.method, op.path, op.id, op.id
         ),
     );
@@ -249,15 +249,15 @@ fn builder(out: &mut String, op: &Operation) {
         out,
         "#[derive(Clone, Debug)]
 #[must_use = \"a request is sent only when awaited or `send()` is called\"]
-pub struct {builder}<'a> {{
-    client: &'a crate::Client,
+pub struct {builder} {{
+    client: crate::Client,
     request: crate::request::Request,
 }}
 
-impl<'a> {builder}<'a> {{
-    fn new(client: &'a crate::Client) -> Self {{
+impl {builder} {{
+    fn new(client: &crate::Client) -> Self {{
         {builder} {{
-            client,
+            client: client.clone(),
             request: crate::request::Request::new(&{handle}_INFO),
         }}
     }}
@@ -300,14 +300,19 @@ impl<'a> {builder}<'a> {{
     );
     let _ = write!(
         out,
-        "    pub fn send(self) -> crate::operations::Pending<'a, {output}> {{
+        "    pub fn send(self) -> crate::operations::Pending<{output}> {{
         crate::operations::Pending::new(self.client, self.request, crate::body::Received::{finish})
+    }}
+
+    /// What the request would send (method, URL, headers with the credential as `[redacted]`, body), sending nothing; refused as [`send`](Self::send) refuses it.
+    pub fn dry_run(&self) -> crate::Result<crate::DryRun> {{
+        self.client.dry_run(&self.request)
     }}
 }}
 
-impl<'a> std::future::IntoFuture for {builder}<'a> {{
+impl std::future::IntoFuture for {builder} {{
     type Output = crate::Result<{output}>;
-    type IntoFuture = crate::operations::Pending<'a, {output}>;
+    type IntoFuture = crate::operations::Pending<{output}>;
 
     fn into_future(self) -> Self::IntoFuture {{
         self.send()

@@ -9,11 +9,14 @@
 //!
 //! The passes live by concern: what the OpenAPI version and the generator can take
 //! (`normalize_limits.rs`), names (`normalize_names.rs`), forward compatibility with what the
-//! hub sends (`normalize_leniency.rs`) and documentation text (`normalize_docs.rs`). This file
+//! hub sends (`normalize_leniency.rs`), error answers (`normalize_errors.rs`) and documentation
+//! text (`normalize_docs.rs`). This file
 //! holds the list and the walkers they share.
 
 #[path = "normalize_docs.rs"]
 mod docs;
+#[path = "normalize_errors.rs"]
+mod errors;
 #[path = "normalize_leniency.rs"]
 mod leniency;
 #[path = "normalize_limits.rs"]
@@ -24,6 +27,7 @@ mod names;
 pub mod naming;
 
 pub use docs::{plain_text, rustdoc_safe_descriptions};
+pub use errors::drop_error_only_schemas;
 pub use leniency::{
     accept_null_for_free_form_objects, allow_unknown_fields, drop_non_string_enums,
     integers_as_i64, optional_ref_for_anyof_with_free_object, plain_strings_and_arrays,
@@ -83,6 +87,7 @@ pub const PASSES: &[Pass] = passes![
     label_as_openapi_3_0,
     name_operations,
     name_webhook_payloads,
+    drop_error_only_schemas,
     name_inline_schemas,
     name_types,
     allow_unknown_fields,

@@ -22,9 +22,11 @@ pub(crate) enum ReadFailure {
     TooLarge,
 }
 
-/// A success response, read whole.
+/// A success response (or, for calls that take any answer, the last answer), read whole.
 pub(crate) struct Received {
     pub(crate) status: StatusCode,
+    /// The response's headers, kept only by calls that hand the answer back (empty otherwise).
+    pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: Bytes,
 }
 

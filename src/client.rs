@@ -10,7 +10,7 @@ use crate::retry::RetryPolicy;
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The hub the client talks to unless told otherwise.
@@ -124,6 +124,19 @@ pub struct ClientBuilder {
     extra_roots: RootCertificates,
     user_agent: Option<String>,
     local_address: Option<IpAddr>,
+    http: Option<GivenHttp>,
+}
+
+/// The `reqwest::ClientBuilder` given to [`ClientBuilder::http`]. reqwest's builder cannot be
+/// cloned, so clones of a `ClientBuilder` share it and the first `build()` among them takes it.
+/// `Debug` does not show its settings (its proxies or default headers may hold secrets).
+#[derive(Clone)]
+struct GivenHttp(Arc<Mutex<Option<reqwest::ClientBuilder>>>);
+
+impl fmt::Debug for GivenHttp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a reqwest::ClientBuilder")
+    }
 }
 
 /// PEM root certificates, shown by count in `Debug`.
@@ -150,6 +163,7 @@ impl Default for ClientBuilder {
             extra_roots: RootCertificates::default(),
             user_agent: None,
             local_address: None,
+            http: None,
         }
     }
 }
@@ -347,6 +361,48 @@ impl ClientBuilder {
         self
     }
 
+    /// Builds the client's HTTP layer from your own `reqwest::ClientBuilder`: connection pool,
+    /// TCP settings, a custom DNS resolver, a proxy, a local address, default headers.
+    /// [`d360_partner::reqwest`](crate::reqwest) is the reqwest this crate uses; reqwest
+    /// features you enable in your own dependency on it (`http2`, `hickory-dns`, ...) apply too.
+    ///
+    /// The given builder replaces this builder's connection options: its proxy (none set means
+    /// reqwest's default, the `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` variables) and local
+    /// address are used, so [`proxy`](Self::proxy) and [`local_address`](Self::local_address)
+    /// cannot be combined with it (`build()` says so). The client keeps, and sets on the given
+    /// builder over what it holds:
+    ///
+    /// - the timeouts, [`timeout`](Self::timeout) and [`connect_timeout`](Self::connect_timeout)
+    ///   (defaults 30 s and 10 s): the retry budget cuts each attempt's timeout relative to them;
+    /// - TLS: this crate's backend with the operating system's roots and
+    ///   [`add_root_certificate`](Self::add_root_certificate) (TLS settings of the given builder
+    ///   are replaced);
+    /// - the user agent: [`user_agent`](Self::user_agent) followed by `d360-partner-rust/<version>`;
+    /// - redirects are never followed (they would carry the credentials elsewhere).
+    ///
+    /// Every other guard holds as without it: plain `http://` to a host other than this machine
+    /// is refused unless [`allow_insecure_http`](Self::allow_insecure_http), and credentials are
+    /// required. The given builder makes one client: clones of this builder share it, and a
+    /// second `build()` among them is an [`Error::Config`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let http = d360_partner::reqwest::Client::builder()
+    ///     .pool_max_idle_per_host(4)
+    ///     .pool_idle_timeout(Duration::from_secs(30))
+    ///     .tcp_keepalive(Duration::from_secs(60));
+    /// let client = d360_partner::Client::builder()
+    ///     .api_key("your-partner-api-key")
+    ///     .http(http)
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # Ok::<(), d360_partner::Error>(())
+    /// ```
+    pub fn http(mut self, http: reqwest::ClientBuilder) -> Self {
+        self.http = Some(GivenHttp(Arc::new(Mutex::new(Some(http)))));
+        self
+    }
+
     /// Builds the client, checking the configuration: credentials are required and must not
     /// be empty, the base URL must be `https://` unless it is this machine (or
     /// [`allow_insecure_http`](Self::allow_insecure_http) is set), and redirects are never
@@ -371,18 +427,43 @@ impl ClientBuilder {
         let user_agent = reqwest::header::HeaderValue::from_str(&user_agent).map_err(|_| {
             Error::Config("the user agent contains characters not allowed in an HTTP header".into())
         })?;
-        let mut http = crate::tls::configure(reqwest::ClientBuilder::new(), &self.extra_roots.0)?
+        let http = match &self.http {
+            Some(given) => {
+                let replaced = |option: &str| {
+                    Error::Config(format!(
+                        "`.{option}(..)` does not apply with `.http(..)`: set it on the reqwest::ClientBuilder given there"
+                    ))
+                };
+                if self.proxy.is_some() {
+                    return Err(replaced("proxy"));
+                }
+                if self.local_address.is_some() {
+                    return Err(replaced("local_address"));
+                }
+                let taken = given.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+                taken.ok_or_else(|| {
+                    Error::Config(
+                        "the reqwest::ClientBuilder given to `.http(..)` has already built a client (for a clone of this builder); give each builder its own".into(),
+                    )
+                })?
+            }
+            None => {
+                let mut http = reqwest::ClientBuilder::new().local_address(self.local_address);
+                if let Some(proxy) = &self.proxy {
+                    http = http.proxy(proxy_from(proxy)?);
+                }
+                http
+            }
+        };
+        // Set last, over anything the given builder holds: the guards and what the retry
+        // budget relies on.
+        let http = crate::tls::configure(http, &self.extra_roots.0)?
             .user_agent(user_agent.clone())
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            .local_address(self.local_address)
             // A redirect would carry the API key or the password (reqwest strips only
             // `Authorization`) to wherever it points; the Partner API does not redirect.
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(proxy) = &self.proxy {
-            http = http.proxy(proxy_from(proxy)?);
-        }
-        let http = http
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {

@@ -8,6 +8,7 @@ use crate::dry_run::DryRun;
 use crate::error::{Error, Result};
 use crate::operation::{Location, OperationInfo};
 use crate::paginate::{Items, ListInfo, Pages};
+use crate::raw::RawResponse;
 use crate::request::Request;
 use crate::send::Pending;
 use serde_json::Value;
@@ -31,9 +32,9 @@ impl Client {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn operation(&self, info: &'static OperationInfo) -> OperationCall<'_> {
+    pub fn operation(&self, info: &'static OperationInfo) -> OperationCall {
         OperationCall {
-            client: self,
+            client: self.clone(),
             info,
             request: Request::new(info),
         }
@@ -51,16 +52,17 @@ impl OperationInfo {
     }
 }
 
-/// A call of an operation with values from data, from [`Client::operation`].
+/// A call of an operation with values from data, from [`Client::operation`]. It owns a handle to
+/// the client (one `Arc`), so it and what it sends are `Send + 'static`.
 #[derive(Clone, Debug)]
 #[must_use = "a request is sent only when `send()` is awaited"]
-pub struct OperationCall<'a> {
-    client: &'a Client,
+pub struct OperationCall {
+    client: Client,
     info: &'static OperationInfo,
     request: Request,
 }
 
-impl<'a> OperationCall<'a> {
+impl OperationCall {
     /// Sets the parameter `name` (as the spec names it on the wire) to `value`, which travels as
     /// the parameter's style says (an array as several pairs, an object as JSON text, ...). A
     /// name the operation does not have fails the call before anything is sent. Should the
@@ -97,10 +99,25 @@ impl<'a> OperationCall<'a> {
         self
     }
 
+    /// Adds the header `name: value`, which the operation's parameters do not describe; refused
+    /// as [`RawRequest::header`](crate::RawRequest::header) refuses it (credentials, `Host`,
+    /// the headers about the connection, `User-Agent`, CR, LF or NUL), before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        crate::raw::add_header(&mut self.request, name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// Sends the call when awaited, for the hub's answer as it came, whatever its status; as
+    /// [`RawRequest::send_raw`](crate::RawRequest::send_raw) (the answer is not checked against
+    /// the operation's type).
+    pub fn send_raw(self) -> Pending<RawResponse> {
+        Pending::answered(self.client, self.request, RawResponse::from_received)
+    }
+
     /// Sends the call when awaited, for the answer as the hub sent it (`null` without a body),
     /// once it has decoded as the operation's type: an answer the spec does not describe is an
     /// [`Error::Decode`], as for a typed call.
-    pub fn send(self) -> Pending<'a, Value> {
+    pub fn send(self) -> Pending<Value> {
         Pending::checked(
             self.client,
             self.request,
@@ -112,7 +129,7 @@ impl<'a> OperationCall<'a> {
     /// Every page of a list operation (see [`operations::LISTS`](crate::operations::LISTS)),
     /// as JSON, each checked as the operation's type; as a generated builder's `pages()`.
     /// Fails for an operation that is no list.
-    pub fn pages(self) -> Result<Pages<'a, Value>> {
+    pub fn pages(self) -> Result<Pages<Value>> {
         let list = self.info.list().ok_or_else(|| {
             Error::InvalidRequest(format!(
                 "{}: it is no list operation (it takes no integer `limit` and `offset`)",
@@ -123,7 +140,7 @@ impl<'a> OperationCall<'a> {
     }
 
     /// Every item of a list operation's pages, as JSON; see [`pages`](Self::pages).
-    pub fn items(self) -> Result<Items<'a, Value>> {
+    pub fn items(self) -> Result<Items<Value>> {
         self.pages().map(Pages::items)
     }
 

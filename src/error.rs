@@ -287,19 +287,47 @@ impl Error {
         }
     }
 
-    /// The hub's error description, for [`Error::Api`] with a `meta` body.
-    pub fn api_error(&self) -> Option<&ApiErrorMeta> {
+    /// The hub's error answer: for [`Error::Api`], and for an [`Error::Page`] whose request got
+    /// one. It holds the status, the decoded body, the raw body ([`ApiError::raw_body`]) and
+    /// `Retry-After`.
+    ///
+    /// ```
+    /// # fn show(error: &d360_partner::Error) {
+    /// if let Some(api) = error.as_api() {
+    ///     eprintln!("HTTP {}: {}", api.status, String::from_utf8_lossy(api.raw_body()));
+    /// }
+    /// # }
+    /// ```
+    pub fn as_api(&self) -> Option<&ApiError> {
         match self.request_error() {
-            Error::Api(api) => api.meta(),
+            Error::Api(api) => Some(api),
             _ => None,
         }
+    }
+
+    /// The `meta` object of the hub's error body (`developer_message`, `http_code`,
+    /// `360dialog_trace_id`, `details`), when the error is the hub's answer and its body has
+    /// one; [`as_api`](Self::as_api) has the whole answer.
+    pub fn api_error_meta(&self) -> Option<&ApiErrorMeta> {
+        self.as_api().and_then(ApiError::meta)
+    }
+
+    /// Renamed: it returns the `meta` object of the hub's error body, not an [`ApiError`].
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed `api_error_meta()`; `as_api()` returns the whole `ApiError`"
+    )]
+    pub fn api_error(&self) -> Option<&ApiErrorMeta> {
+        self.api_error_meta()
     }
 
     /// The hub's `developer_message` (or, for [`Error::Auth`], the server's message).
     pub fn developer_message(&self) -> Option<&str> {
         match self.request_error() {
             Error::Auth(auth) => Some(&auth.message),
-            _ => self.api_error().map(|meta| meta.developer_message.as_str()),
+            _ => self
+                .api_error_meta()
+                .map(|meta| meta.developer_message.as_str()),
         }
     }
 
@@ -307,7 +335,9 @@ impl Error {
     pub fn trace_id(&self) -> Option<&str> {
         match self.request_error() {
             Error::Auth(auth) => auth.trace_id.as_deref(),
-            _ => self.api_error().and_then(|meta| meta.trace_id.as_deref()),
+            _ => self
+                .api_error_meta()
+                .and_then(|meta| meta.trace_id.as_deref()),
         }
     }
 
@@ -335,6 +365,19 @@ impl Error {
     /// Whether the request or connection timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self.request_error(), Error::Transport(e) if e.is_timeout())
+    }
+
+    /// Whether no connection to the hub could be made (refused, unreachable, a failed TLS
+    /// handshake, a name that does not resolve), so the hub never saw the request. A failed
+    /// login of the token flow is an [`Error::Auth`] instead.
+    pub fn is_connect(&self) -> bool {
+        matches!(self.request_error(), Error::Transport(e) if e.is_connect())
+    }
+
+    /// Whether the hub's success answer was not what the spec (or the type asked for)
+    /// describes: an [`Error::Decode`], whose message names the failing field's path.
+    pub fn is_decode(&self) -> bool {
+        matches!(self.request_error(), Error::Decode(_))
     }
 
     /// Whether the hub may have received the request: `false` only when it provably did not (the
@@ -553,6 +596,40 @@ mod tests {
             Some(1_000_000),
             "the field keeps it all"
         );
+    }
+
+    #[test]
+    fn the_hubs_answer_is_reached_through_a_page_error_too() {
+        let body =
+            r#"{"meta":{"developer_message":"Database unavailable","360dialog_trace_id":"t-5"}}"#;
+        let page = |failure| {
+            Error::Page(Box::new(PageError {
+                operation: "get_clients",
+                offset: 20,
+                failure,
+            }))
+        };
+        let failed = page(PageFailure::Request(api(500, body)));
+        let api = failed.as_api().expect("the page's request got an answer");
+        assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(api.raw_body(), body.as_bytes());
+        assert_eq!(
+            failed
+                .api_error_meta()
+                .map(|m| m.developer_message.as_str()),
+            Some("Database unavailable")
+        );
+        let inconsistent = page(PageFailure::Inconsistent("offsets".into()));
+        assert!(inconsistent.as_api().is_none());
+        assert!(Error::InvalidRequest("x".into()).as_api().is_none());
+        let decode = Error::Decode(Box::new(DecodeError {
+            status: StatusCode::OK,
+            path: None,
+            message: "x".into(),
+            body_prefix: String::new(),
+        }));
+        assert!(decode.is_decode() && !decode.is_connect());
+        assert!(page(PageFailure::Request(decode)).is_decode());
     }
 
     #[test]

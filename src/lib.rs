@@ -82,7 +82,10 @@ pub use error::{
     ApiError, ApiErrorBody, ApiErrorMeta, AuthError, BODY_PREFIX_LIMIT, DecodeError, Error,
     PageError, PageFailure, REDACTED, Result, TransportError,
 };
-pub use raw::RawRequest;
+pub use raw::{RawRequest, RawResponse};
+/// The HTTP client this crate is built on, for [`ClientBuilder::http`]: naming it through this
+/// crate keeps its version the one the client was built with.
+pub use reqwest;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode, Url};
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, DEFAULT_RETRY_BUDGET};

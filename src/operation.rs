@@ -80,6 +80,30 @@ impl OperationInfo {
         self.success_status
     }
 
+    /// Not part of the API (hidden, outside semver): the contract tests (`tests/contract.rs`)
+    /// decode a success body as the operation's type and serialize it again, to compare with
+    /// what the server sent, for every operation of the table with no code per operation. Only
+    /// the generated table can name the types, so the hook is here.
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    pub fn __roundtrip(&self, status: u16, body: &[u8]) -> crate::Result<serde_json::Value> {
+        let status = reqwest::StatusCode::from_u16(status)
+            .map_err(|e| crate::Error::InvalidRequest(e.to_string()))?;
+        (self.roundtrip)(status, body)
+    }
+
+    /// Not part of the API (hidden, outside semver): for the contract tests, a JSON body
+    /// decoded as the operation's body type and serialized again, so what they send is what the
+    /// typed builder would send. An operation without a body refuses it.
+    #[cfg(feature = "mock")]
+    #[doc(hidden)]
+    pub fn __reserialize_body(&self, body: &serde_json::Value) -> crate::Result<serde_json::Value> {
+        let reserialize = self.reserialize_body.ok_or_else(|| {
+            crate::Error::InvalidRequest(format!("{} takes no request body", self.id))
+        })?;
+        reserialize(body)
+    }
+
     /// The index of the parameter named `name` in `location`.
     pub(crate) fn parameter_index(&self, name: &str, location: Location) -> Option<usize> {
         self.parameters

@@ -7,6 +7,7 @@ use crate::client::Client;
 use crate::error::{Error, PageError, PageFailure, Result};
 use crate::operation::{OperationInfo, ParameterInfo};
 use crate::request::Request;
+use crate::send::Answers;
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -177,22 +178,25 @@ impl<T> ItemsField<T> for Option<Vec<T>> {
     }
 }
 
-type Sending<'a> = Pin<Box<dyn Future<Output = Result<Received>> + Send + 'a>>;
+type Sending = Pin<Box<dyn Future<Output = Result<Received>> + Send>>;
 
 /// Every page of a list, as a [`Stream`] of the hub's whole answers: from a list builder's
 /// `pages()`. The next page is asked for only when the stream is polled past the current one.
 /// A page that fails is one `Err` ([`Error::Page`], naming its offset), after which the stream
 /// ends; input refused before anything is sent is the [`Error::InvalidRequest`] that `send()`
 /// gives. See the builder's `pages()` for when it ends otherwise.
+///
+/// It owns a handle to the client (one `Arc`), so it is `Send + 'static`: spawn it, keep it,
+/// return it; the client value it came from may be dropped first.
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<'a, P> {
-    client: &'a Client,
+pub struct Pages<P> {
+    client: Client,
     request: Request,
     list: &'static ListInfo,
     /// The offset of the next page to ask for; `None` once the stream has ended.
     next: Option<i64>,
     /// The page on its way, with the offset it was asked for.
-    in_flight: Option<(i64, Sending<'a>)>,
+    in_flight: Option<(i64, Sending)>,
     /// A problem found before the first request, yielded as the stream's only item.
     refused: Option<Error>,
     /// Also decode each page as the operation's own type (for pages read as JSON).
@@ -200,9 +204,9 @@ pub struct Pages<'a, P> {
     page: PhantomData<fn() -> P>,
 }
 
-impl<'a, P: Page> Pages<'a, P> {
+impl<P: Page> Pages<P> {
     /// The pages of `request` to the list `list` describes, starting at the request's offset.
-    pub(crate) fn new(client: &'a Client, request: Request, list: &'static ListInfo) -> Self {
+    pub(crate) fn new(client: Client, request: Request, list: &'static ListInfo) -> Self {
         let integer = |index| request.value(index).map(|value| value.as_i64());
         let (mut next, mut refused) = (Some(0), None);
         let mut refuse = |why: String| {
@@ -252,7 +256,7 @@ impl<'a, P: Page> Pages<'a, P> {
     }
 
     /// Every item of every page, as a stream.
-    pub fn items(self) -> Items<'a, P> {
+    pub fn items(self) -> Items<P> {
         Items {
             pages: self,
             current: Vec::new().into_iter(),
@@ -320,7 +324,7 @@ fn next_offset(asked: i64, page: &PageSummary) -> std::result::Result<Option<i64
     })
 }
 
-impl<P: Page> Stream for Pages<'_, P> {
+impl<P: Page> Stream for Pages<P> {
     type Item = Result<P>;
 
     fn poll_next(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Result<P>>> {
@@ -335,7 +339,8 @@ impl<P: Page> Stream for Pages<'_, P> {
             };
             let mut request = this.request.clone();
             request.set(this.list.offset, &offset);
-            this.in_flight = Some((offset, Box::pin(this.client.execute(request))));
+            let sending = this.client.clone().execute(request, Answers::SuccessOnly);
+            this.in_flight = Some((offset, Box::pin(sending)));
         }
         let (offset, sending) = this.in_flight.as_mut().expect("a page is on its way");
         let received = ready!(sending.as_mut().poll(context));
@@ -361,7 +366,7 @@ impl<P: Page> Stream for Pages<'_, P> {
     }
 }
 
-impl<P> std::fmt::Debug for Pages<'_, P> {
+impl<P> std::fmt::Debug for Pages<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages")
             .field("operation", &self.list.operation.id)
@@ -372,17 +377,17 @@ impl<P> std::fmt::Debug for Pages<'_, P> {
 
 /// Every item of a list, as a [`Stream`]: the items of each of the [`Pages`], in order, which
 /// end and fail as the pages do. A total cap is [`take`](https://docs.rs/futures/latest/futures/stream/trait.StreamExt.html#method.take)`(n)`:
-/// no page past the one holding the `n`th item is asked for.
+/// no page past the one holding the `n`th item is asked for. `Send + 'static`, as the pages are.
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<'a, P: Page> {
-    pages: Pages<'a, P>,
+pub struct Items<P: Page> {
+    pages: Pages<P>,
     current: std::vec::IntoIter<P::Item>,
 }
 
 // Nothing is pinned structurally: the pages are polled through `Pin::new`, the items moved out.
-impl<P: Page> Unpin for Items<'_, P> {}
+impl<P: Page> Unpin for Items<P> {}
 
-impl<P: Page> Stream for Items<'_, P> {
+impl<P: Page> Stream for Items<P> {
     type Item = Result<P::Item>;
 
     fn poll_next(
@@ -405,7 +410,7 @@ impl<P: Page> Stream for Items<'_, P> {
     }
 }
 
-impl<P: Page> std::fmt::Debug for Items<'_, P> {
+impl<P: Page> std::fmt::Debug for Items<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items")
             .field("pages", &self.pages)

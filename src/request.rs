@@ -1,8 +1,8 @@
 //! A request as a builder assembles it, and its encoding into method, URL, headers and body: for
 //! an operation of the table, path parameters percent-encoded into their segment and query
 //! parameters by their `style` and `explode`; for a raw request ([`Client::request`]), its path
-//! template checked and filled the same way. One encoder serves every operation and every raw
-//! request; the generated builders only hand it values.
+//! template filled the same way (`raw.rs` checks it first). One encoder serves every operation
+//! and every raw request; the generated builders only hand it values.
 //!
 //! [`Client::request`]: crate::Client::request
 
@@ -23,7 +23,7 @@ pub(crate) struct Request {
     /// One slot per parameter of the operation, in its order (none for a raw request).
     values: Vec<Option<Value>>,
     body: Option<Bytes>,
-    /// Headers beyond the spec's parameters (the contract tests' `Prefer`).
+    /// Headers beyond the spec's parameters, checked by `raw.rs` before they get here.
     extra_headers: Vec<(HeaderName, HeaderValue)>,
     /// The first value that could not be serialized: reported by `send()`, before sending.
     problem: Option<String>,
@@ -40,11 +40,14 @@ enum Target {
 
 /// A raw request's method, path template and the values for it, as given.
 #[derive(Clone, Debug)]
-struct RawTarget {
-    method: Method,
-    path: String,
-    path_values: Vec<(String, String)>,
-    query: Vec<(String, String)>,
+pub(crate) struct RawTarget {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) path_values: Vec<(String, String)>,
+    pub(crate) query: Vec<(String, String)>,
+    /// The path as errors and `Debug` may show it (no user info or query: they may hold a
+    /// secret).
+    pub(crate) shown: String,
 }
 
 /// A request encoded and checked, ready to be sent (and sent again on a retry). It holds no
@@ -71,15 +74,16 @@ impl Request {
         }
     }
 
-    /// A request for `method` and the path template `path` (`/api/v2/x/{id}`), which
-    /// [`prepare`](Self::prepare) checks.
-    pub(crate) fn raw(method: Method, path: String) -> Request {
+    /// A request for `method` and the path template `path` (`/api/v2/x/{id}`), which errors
+    /// show as `shown`. Only `raw.rs` makes these, and checks them before they are sent.
+    pub(crate) fn raw(method: Method, path: String, shown: String) -> Request {
         Request {
             target: Target::Raw(Box::new(RawTarget {
                 method,
                 path,
                 path_values: Vec::new(),
                 query: Vec::new(),
+                shown,
             })),
             values: Vec::new(),
             body: None,
@@ -178,15 +182,19 @@ impl Request {
         }
     }
 
-    /// Adds a header the spec does not describe (for calls made from data).
-    #[cfg(feature = "mock")]
-    pub(crate) fn extra_header(&mut self, name: &str, value: &str) -> Result<()> {
-        let invalid =
-            || Error::InvalidRequest(format!("the header `{name}` is not a valid header"));
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
-        let value = HeaderValue::from_str(value).map_err(|_| invalid())?;
+    /// The method, path and values of a raw request; `None` for an operation.
+    pub(crate) fn raw_target(&self) -> Option<&RawTarget> {
+        match &self.target {
+            Target::Raw(raw) => Some(raw),
+            Target::Operation(_) => None,
+        }
+    }
+
+    /// Adds a header beyond the operation's parameters (checked by `raw.rs`). The first value of
+    /// a name replaces what the request would send for it (`Accept`, `Content-Type`, a header
+    /// parameter); a name added again adds a value.
+    pub(crate) fn header(&mut self, name: HeaderName, value: HeaderValue) {
         self.extra_headers.push((name, value));
-        Ok(())
     }
 
     pub(crate) fn fail(&mut self, problem: String) {
@@ -195,18 +203,18 @@ impl Request {
 
     /// An [`Error::InvalidRequest`] naming this request: `get_partner: why` or
     /// `POST /api/v2/x/{id}: why`.
-    fn refuse(&self, why: impl fmt::Display) -> Error {
+    pub(crate) fn refuse(&self, why: impl fmt::Display) -> Error {
         Error::InvalidRequest(match &self.target {
             Target::Operation(info) => format!("{}: {why}", info.id),
-            Target::Raw(raw) => format!("{} {}: {why}", raw.method, shown_path(&raw.path)),
+            Target::Raw(raw) => format!("{} {}: {why}", raw.method, raw.shown),
         })
     }
 
     /// Encodes the request against `base_url`, refusing, before anything is sent, a value that
     /// could not be serialized, a required parameter or body left unset, a path parameter that
     /// is empty, `.` or `..` (each would address another resource: `/partners/` instead of
-    /// `/partners/{id}`), and for a raw request a path that is not one on the base URL (see
-    /// [`check_raw`]).
+    /// `/partners/{id}`). A raw request's path was checked by `raw.rs` when it was sent (a
+    /// problem it found is this request's `problem`).
     ///
     /// It borrows the request, so a retry can encode it again instead of every call keeping a
     /// copy of what it sent.
@@ -226,7 +234,6 @@ impl Request {
                 info.method.clone()
             }
             Target::Raw(raw) => {
-                check_raw(raw).map_err(|why| self.refuse(why))?;
                 push_path(&mut url, &raw.path, |name| {
                     raw.path_values
                         .iter()
@@ -251,8 +258,16 @@ impl Request {
         if self.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
-        for (name, value) in &self.extra_headers {
-            headers.insert(name.clone(), value.clone());
+        for (n, (name, value)) in self.extra_headers.iter().enumerate() {
+            // The first value of a name replaces the request's own; later ones add to it.
+            if self.extra_headers[..n]
+                .iter()
+                .any(|(earlier, _)| earlier == name)
+            {
+                headers.append(name.clone(), value.clone());
+            } else {
+                headers.insert(name.clone(), value.clone());
+            }
         }
         Ok(Prepared {
             method,
@@ -396,135 +411,6 @@ fn push_path<'v>(
     Ok(())
 }
 
-/// A raw path as an error may show it: without a query or fragment, and an absolute or
-/// scheme-relative URL as its scheme, host and port only, since user info or a query could hold
-/// a secret.
-fn shown_path(path: &str) -> String {
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    if path.starts_with('/') && !path.starts_with("//") {
-        return path.escape_debug().to_string();
-    }
-    let parsed = match path.strip_prefix("//") {
-        Some(_) => reqwest::Url::parse(&format!("http:{path}")),
-        None => reqwest::Url::parse(path),
-    };
-    match parsed {
-        Ok(url) if url.has_host() => {
-            let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
-            let host = url.host_str().unwrap_or_default();
-            match path.starts_with("//") {
-                true => format!("//{host}{port}/.."),
-                false => format!("{}://{host}{port}/..", url.scheme()),
-            }
-        }
-        Ok(url) => format!("{}:..", url.scheme()),
-        // Not a URL by the parser's rules, yet possibly one with user info (a bad port, say).
-        Err(_) => match path.split_once("://") {
-            Some((scheme, _)) => format!("{}://..", scheme.escape_debug()),
-            None if path.contains('@') => "..".into(),
-            None => path.escape_debug().to_string(),
-        },
-    }
-}
-
-/// Characters a literal segment of a raw path may hold as written (RFC 3986 `pchar` without
-/// `%`): anything else, a value above all, belongs in a `{placeholder}`, which is encoded.
-fn is_path_character(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c)
-}
-
-/// A raw request's path is one on the base URL, its placeholders are all set, and nothing in
-/// it could smuggle a header, another host or another path.
-fn check_raw(raw: &RawTarget) -> Result<(), String> {
-    let control = |text: &str| text.chars().find(|c| c.is_control());
-    if let Some(c) = control(&raw.path) {
-        return Err(format!("the path contains the control character {c:?}"));
-    }
-    // Path values are checked as they are filled in (`push_path`); their names here.
-    if let Some((name, c)) = raw
-        .path_values
-        .iter()
-        .find_map(|(name, _)| Some((name, control(name)?)))
-    {
-        return Err(format!(
-            "the path parameter name `{}` contains the control character {c:?}",
-            name.escape_debug()
-        ));
-    }
-    for (name, value) in &raw.query {
-        if let Some(c) = control(name).or_else(|| control(value)) {
-            return Err(format!(
-                "the query parameter `{}` contains the control character {c:?}",
-                name.escape_debug()
-            ));
-        }
-    }
-    let path = raw.path.as_str();
-    if path.starts_with("//") {
-        return Err(
-            "the path is scheme-relative (`//host/..`): only paths on the client's base URL can be requested, so credentials never leave its host".into(),
-        );
-    }
-    if !path.starts_with('/') {
-        if path.contains("://") || reqwest::Url::parse(path).is_ok() {
-            return Err(
-                "the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host".into(),
-            );
-        }
-        return Err("the path must start with `/`".into());
-    }
-    if let Some(c) = path.chars().find(|c| matches!(c, '?' | '#')) {
-        return Err(format!(
-            "the path holds `{c}`; give query parameters with `.query(name, value)`"
-        ));
-    }
-    let mut placeholders = Vec::new();
-    for segment in path[1..].split('/') {
-        if matches!(segment, "." | "..") {
-            return Err(format!(
-                "the path has a `{segment}` segment, which would address another path"
-            ));
-        }
-        let mut rest = segment;
-        while !rest.is_empty() {
-            let literal_end = rest.find(['{', '}']).unwrap_or(rest.len());
-            if let Some(c) = rest[..literal_end].chars().find(|&c| !is_path_character(c)) {
-                return Err(format!(
-                    "the path holds {c:?}, which a path cannot hold as written; put values in a `{{placeholder}}` and set it with `.path_param(..)`, which encodes it"
-                ));
-            }
-            rest = &rest[literal_end..];
-            if rest.starts_with('}') {
-                return Err("the path has a `}` without its `{`".into());
-            }
-            if let Some(after) = rest.strip_prefix('{') {
-                let close = after
-                    .find('}')
-                    .filter(|&close| !after[..close].contains('{'))
-                    .ok_or("the path has a `{` without its `}`")?;
-                let name = &after[..close];
-                if name.is_empty() {
-                    return Err("the path has an empty placeholder `{}`".into());
-                }
-                placeholders.push(name);
-                rest = &after[close + 1..];
-            }
-        }
-    }
-    if let Some((name, _)) = raw
-        .path_values
-        .iter()
-        .find(|(name, _)| !placeholders.contains(&name.as_str()))
-    {
-        return Err(format!(
-            "`.path_param(\"{}\", ..)` names no `{{{}}}` in the path",
-            name.escape_debug(),
-            name.escape_debug()
-        ));
-    }
-    Ok(())
-}
-
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("Request");
@@ -540,7 +426,7 @@ impl fmt::Debug for Request {
             }
             Target::Raw(raw) => out
                 .field("method", &raw.method)
-                .field("path", &shown_path(&raw.path))
+                .field("path", &raw.shown)
                 .field("path_parameters", &raw.path_values)
                 .field("query", &raw.query),
         };

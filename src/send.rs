@@ -9,7 +9,7 @@ use crate::error::{Error, Result, TransportError};
 use crate::request::{Prepared, Request};
 use crate::retry::Failure;
 use crate::token::{Token, TokenFailure};
-use reqwest::header::AUTHORIZATION;
+use reqwest::header::{AUTHORIZATION, HeaderMap};
 use reqwest::{Method, Response, StatusCode};
 use std::future::Future;
 use std::pin::Pin;
@@ -20,24 +20,38 @@ use tracing::Instrument;
 /// A request on its way: `.await` it for the operation's decoded success body (or the
 /// [`Error`]). What every request builder's `send()` returns and `.await` turns it into.
 ///
+/// It owns what it needs (a handle to the client, one `Arc`, and the request), so it is
+/// `Send + 'static`: spawn it on a runtime, keep it in a struct, return it from a function; the
+/// client value it came from may be dropped first.
+///
 /// One type for every operation: the sending is the same code for all of them, and only the
 /// decoding at the end differs, so the generated client compiles one sender, not one per
 /// operation.
 #[must_use = "a request is sent only when awaited"]
-pub struct Pending<'a, T> {
-    sending: Pin<Box<dyn Future<Output = Result<Received>> + Send + 'a>>,
+pub struct Pending<T> {
+    sending: Pin<Box<dyn Future<Output = Result<Received>> + Send>>,
     decode: fn(Received) -> Result<T>,
 }
 
-impl<'a, T> Pending<'a, T> {
+impl<T> Pending<T> {
     /// The call of `request` on `client`, its success body decoded by `decode`.
-    pub(crate) fn new(
-        client: &'a Client,
+    pub(crate) fn new(client: Client, request: Request, decode: fn(Received) -> Result<T>) -> Self {
+        Pending {
+            sending: Box::pin(client.execute(request, Answers::SuccessOnly)),
+            decode,
+        }
+    }
+
+    /// The call of `request` on `client` for whatever the hub answers last, an error status
+    /// included (with its headers), decoded by `decode`: for calls that hand the answer back
+    /// as it came.
+    pub(crate) fn answered(
+        client: Client,
         request: Request,
         decode: fn(Received) -> Result<T>,
     ) -> Self {
         Pending {
-            sending: Box::pin(client.execute(request)),
+            sending: Box::pin(client.execute(request, Answers::Any)),
             decode,
         }
     }
@@ -45,14 +59,14 @@ impl<'a, T> Pending<'a, T> {
     /// The call of `request` on `client` whose success body must also pass `check` (decode as
     /// the operation's type) before `decode` reads it: for calls that keep the body as JSON.
     pub(crate) fn checked(
-        client: &'a Client,
+        client: Client,
         request: Request,
         check: crate::body::Check,
         decode: fn(Received) -> Result<T>,
     ) -> Self {
         Pending {
             sending: Box::pin(async move {
-                let received = client.execute(request).await?;
+                let received = client.execute(request, Answers::SuccessOnly).await?;
                 check(received.status, &received.body)?;
                 Ok(received)
             }),
@@ -61,7 +75,7 @@ impl<'a, T> Pending<'a, T> {
     }
 }
 
-impl<T> Future for Pending<'_, T> {
+impl<T> Future for Pending<T> {
     type Output = Result<T>;
 
     fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Result<T>> {
@@ -73,16 +87,28 @@ impl<T> Future for Pending<'_, T> {
     }
 }
 
-impl<T> std::fmt::Debug for Pending<'_, T> {
+impl<T> std::fmt::Debug for Pending<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Pending")
     }
 }
 
+/// Which answers of the hub end a call as `Ok`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Answers {
+    /// Only a success: an error status is an [`Error`], a 1xx or 3xx an
+    /// [`Error::UnexpectedStatus`].
+    SuccessOnly,
+    /// Any status the hub answers last (after retries and the 401 refresh), with its headers.
+    Any,
+}
+
 impl Client {
     /// Encodes `request`, sends it until it succeeds, fails for good, or the retry policy says
     /// stop, and returns the success response read whole.
-    pub(crate) async fn execute(&self, request: Request) -> Result<Received> {
+    ///
+    /// It takes the client by value (one `Arc`), so the call's future owns everything it uses.
+    pub(crate) async fn execute(self, request: Request, answers: Answers) -> Result<Received> {
         let first = request.prepare(&self.shared.base_url)?;
         // Operation, method, path and outcome only: no headers (credentials), no bodies.
         let span = tracing::debug_span!(
@@ -100,6 +126,7 @@ impl Client {
             shared: &self.shared,
             request: &request,
             started,
+            answers,
         };
         let (result, attempts) = call.run(first).instrument(span.clone()).await;
         if !span.is_disabled() {
@@ -130,6 +157,7 @@ struct Call<'a> {
     shared: &'a Shared,
     request: &'a Request,
     started: Instant,
+    answers: Answers,
 }
 
 /// How one attempt ended.
@@ -246,7 +274,8 @@ impl Call<'_> {
                 return Attempt::WithNewToken;
             }
         }
-        if status.is_informational() || status.is_redirection() {
+        let any_answer = self.answers == Answers::Any;
+        if (status.is_informational() || status.is_redirection()) && !any_answer {
             // Never followed: a redirect would carry the credentials wherever it points.
             Box::pin(discard(response)).await;
             return Attempt::Done(Err(Error::UnexpectedStatus { status }));
@@ -267,9 +296,18 @@ impl Call<'_> {
         let retry_after = (!status.is_success())
             .then(|| crate::retry::retry_after(response.headers(), SystemTime::now()))
             .flatten();
+        // Only for calls that hand the answer back: the success path copies no headers.
+        let headers = match any_answer {
+            true => response.headers().clone(),
+            false => HeaderMap::new(),
+        };
         let limit = self.shared.max_response_bytes;
         match read_limited(response, limit).await {
-            Ok(body) if status.is_success() => Attempt::Done(Ok(Received { status, body })),
+            Ok(body) if status.is_success() || any_answer => Attempt::Done(Ok(Received {
+                status,
+                headers,
+                body,
+            })),
             Ok(body) => {
                 let error = api_error(status, retry_after, &body);
                 Attempt::Done(Err(Error::Api(Box::new(error))))

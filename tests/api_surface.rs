@@ -18,7 +18,7 @@ const OUT_DIR: &str = env!("OUT_DIR");
 
 #[test]
 fn api_surface() {
-    let crate_items = load(&format!("{SRC}/lib.rs"));
+    let crate_items = load(&Path::new(SRC).join("lib.rs"), Path::new(SRC));
     let listing = render(&crate_items);
     for generator in [
         "progenitor",
@@ -42,21 +42,32 @@ struct Module {
     children: BTreeMap<String, (bool, Module)>,
 }
 
-fn load(path: &str) -> Module {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    module_of(file.items)
+/// The module in the file `path`, whose file submodules live in `dir`.
+fn load(path: &Path, dir: &Path) -> Module {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    module_of(file.items, dir)
 }
 
-fn module_of(items: Vec<Item>) -> Module {
+/// The file module `name` declared in a module whose submodules live in `dir`: `name.rs`, or
+/// `name/mod.rs`.
+fn load_child(dir: &Path, name: &str) -> Module {
+    let file = dir.join(format!("{name}.rs"));
+    match file.exists() {
+        true => load(&file, &dir.join(name)),
+        false => load(&dir.join(name).join("mod.rs"), &dir.join(name)),
+    }
+}
+
+fn module_of(items: Vec<Item>, dir: &Path) -> Module {
     let mut module = Module::default();
     for item in items {
         match item {
             Item::Mod(m) => {
                 let public = matches!(m.vis, Visibility::Public(_));
                 let child = match m.content {
-                    Some((_, inner)) => module_of(expand_includes(inner)),
-                    None => load(&format!("{SRC}/{}.rs", m.ident)),
+                    Some((_, inner)) => module_of(expand_includes(inner), dir),
+                    None => load_child(dir, &m.ident.to_string()),
                 };
                 let mut child = child;
                 child.items.splice(0..0, cfg_marker(&m.attrs));
@@ -362,8 +373,9 @@ fn render_impls(name: &str, index: &Index<'_>, out: &mut String) {
                         && is_pub(&method.vis)
                     {
                         out.push_str(&format!(
-                            "  {}pub {}\n",
+                            "  {}{}pub {}\n",
                             cfg_of(&method.attrs),
+                            hidden(&method.attrs),
                             tidy(&method.sig.to_token_stream())
                         ));
                     }
@@ -423,7 +435,13 @@ fn render_impls(name: &str, index: &Index<'_>, out: &mut String) {
 
 /// Whether a `use` tree starts at a dependency, not at a module of this crate.
 fn is_external(tree: &syn::UseTree) -> bool {
-    matches!(tree, syn::UseTree::Path(path) if ["reqwest", "futures_core"].contains(&path.ident.to_string().as_str()))
+    let first = match tree {
+        syn::UseTree::Path(path) => &path.ident,
+        // A whole crate (`pub use reqwest;`).
+        syn::UseTree::Name(name) => &name.ident,
+        _ => return false,
+    };
+    ["reqwest", "futures_core"].contains(&first.to_string().as_str())
 }
 
 /// The names a `pub use` brings in, with their aliases.
@@ -495,6 +513,18 @@ fn cfg_of(attrs: &[Attribute]) -> String {
         .filter(|a| a.path().is_ident("cfg"))
         .map(|a| format!("{} ", tidy_attr(a)))
         .collect()
+}
+
+/// `#[doc(hidden)] ` for an item outside the documented API (and semver), so the listing shows
+/// it is there and that it is hidden.
+fn hidden(attrs: &[Attribute]) -> &'static str {
+    let is_hidden = |a: &&Attribute| {
+        a.path().is_ident("doc") && tidy_attr(a).replace(' ', "") == "#[doc(hidden)]"
+    };
+    match attrs.iter().any(|a| is_hidden(&a)) {
+        true => "#[doc(hidden)] ",
+        false => "",
+    }
 }
 
 fn tidy_attr(attr: &Attribute) -> String {

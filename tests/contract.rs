@@ -4,7 +4,8 @@
 //!
 //! For every operation of the generated table (`operations::ALL`, checked to be exactly the
 //! spec's), with no code per operation: requests made from the spec's own schemas
-//! (`contract/samples.rs`, bodies passed through the operation's body type) pass Prism's
+//! (`contract/samples.rs`, bodies passed through the operation's body type, sent by
+//! `contract/call.rs` through `Client::operation`) pass Prism's
 //! request validation with API key and bearer token; hundreds of responses Prism generates from
 //! the spec (seeded, so every run sees the same ones) decode into what Prism sent; each error
 //! status the operation lists decodes into the typed API error with the body intact. A
@@ -12,12 +13,14 @@
 //!
 //! Needs Node.js (see `prism.rs`); `D360_PARTNER_SKIP_CONTRACT=1` skips it, loudly.
 
+#[path = "contract/call.rs"]
+mod call;
 #[path = "contract/prism.rs"]
 mod prism;
 #[path = "contract/samples.rs"]
 mod samples;
 
-use d360_partner::mock::{CallArgs, Called, call};
+use call::{CallArgs, Called, call};
 use d360_partner::operations::{ALL, OperationInfo};
 use d360_partner::{Client, Error};
 use prism::Prism;

@@ -168,7 +168,7 @@ async fn a_400_decodes_into_the_error_with_message_trace_id_and_details() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(error.developer_message(), Some("partner_id is malformed"));
     assert_eq!(error.trace_id(), Some("trace-400"));
-    let meta = error.api_error().unwrap();
+    let meta = error.api_error_meta().unwrap();
     assert_eq!(meta.http_code, Some(400));
     assert_eq!(
         meta.details.as_ref().unwrap()["partner_id"],
@@ -178,6 +178,16 @@ async fn a_400_decodes_into_the_error_with_message_trace_id_and_details() {
         error.to_string(),
         "360dialog API error: HTTP 400 Bad Request: partner_id is malformed (360dialog_trace_id: trace-400)"
     );
+    // The whole answer in one call: status, decoded and raw body.
+    let api = error.as_api().unwrap();
+    assert_eq!(api.status, d360_partner::StatusCode::BAD_REQUEST);
+    assert_eq!(api.meta(), Some(meta));
+    let raw: serde_json::Value = serde_json::from_slice(api.raw_body()).unwrap();
+    assert_eq!(raw["meta"]["details"], json!({"partner_id": ["invalid"]}));
+    #[allow(deprecated)] // the old name of `api_error_meta`, kept for a release
+    let old = error.api_error();
+    assert_eq!(old, Some(meta));
+    assert!(!error.is_decode() && !error.is_connect() && !error.is_timeout());
 }
 
 #[tokio::test]
@@ -193,7 +203,7 @@ async fn a_404_decodes_into_the_error_with_message_and_trace_id() {
         error.to_string(),
         "360dialog API error: HTTP 404 Not Found: Partner not found (360dialog_trace_id: trace-404)"
     );
-    assert_eq!(error.api_error().unwrap().details, None);
+    assert_eq!(error.api_error_meta().unwrap().details, None);
 }
 
 #[tokio::test]
@@ -227,6 +237,7 @@ async fn a_body_that_is_not_a_partner_names_the_problem_and_shows_the_body() {
         .await;
     let error = get(&client(&server)).await.unwrap_err();
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    assert!(error.is_decode() && error.as_api().is_none());
     let text = error.to_string();
     assert!(
         text.starts_with("could not decode the HTTP 200 OK response body: expected value"),
@@ -291,6 +302,7 @@ async fn an_unreachable_hub_is_a_transport_error() {
         matches!(&error, Error::Transport(t) if t.is_connect()),
         "{error:?}"
     );
+    assert!(error.is_connect() && !error.is_decode() && !error.is_timeout());
     assert!(error.is_retryable());
     assert!(!error.request_sent(), "the connection never opened");
     assert_eq!(error.to_string(), "could not connect to the hub");

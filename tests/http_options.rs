@@ -1,6 +1,7 @@
-//! The builder's HTTP options (proxy, extra root certificate, user agent, local address) take
-//! effect, and with each of them the builder's guards still hold: plain `http://` to another
-//! host is refused, credentials are required, redirects are not followed.
+//! The builder's HTTP options (proxy, extra root certificate, user agent, local address, a
+//! `reqwest::ClientBuilder` of the caller's own) take effect, and with each of them the
+//! builder's guards still hold: plain `http://` to another host is refused, credentials are
+//! required, redirects are not followed, the user agent keeps the client's name.
 
 mod common;
 
@@ -39,7 +40,18 @@ fn options() -> Vec<(&'static str, Option_)> {
             "local_address",
             Box::new(|b: ClientBuilder| b.local_address(IpAddr::from([127, 0, 0, 1]))),
         ),
+        ("http", Box::new(|b: ClientBuilder| b.http(their_builder()))),
     ]
+}
+
+/// A caller's own reqwest builder, set to do what the client's guards forbid: follow
+/// redirects, call itself something else, wait a minute.
+fn their_builder() -> reqwest::ClientBuilder {
+    d360_partner::reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::limited(10))
+        .user_agent("their-agent/9")
+        .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(1)
 }
 
 fn with_key(option: &Option_) -> ClientBuilder {
@@ -120,11 +132,11 @@ async fn assert_not_followed(
 }
 
 #[tokio::test]
-async fn with_the_user_agent_or_a_local_address_redirects_are_not_followed() {
+async fn with_the_user_agent_a_local_address_or_their_builder_redirects_are_not_followed() {
     let elsewhere = MockServer::start().await;
     let hub = redirecting_to(&format!("{}/stolen", elsewhere.uri())).await;
     for (name, option) in options() {
-        if matches!(name, "user_agent" | "local_address") {
+        if matches!(name, "user_agent" | "local_address" | "http") {
             let client = with_key(&option).base_url(hub.uri()).build().unwrap();
             assert_not_followed(
                 client.get_partner().partner_id(PARTNER_ID).await,
@@ -351,5 +363,123 @@ fn a_root_certificate_that_is_not_pem_is_refused_naming_it() {
     assert_eq!(
         error.to_string(),
         "invalid client configuration: root certificate #2 (in the order added) is not a PEM certificate: it holds no PEM certificate"
+    );
+}
+
+#[tokio::test]
+async fn their_builder_is_used_and_the_client_keeps_its_name_and_timeouts() {
+    let hub = serving_the_partner().await;
+    let address = hub.address();
+    // A custom resolver: the name exists only in their builder.
+    let http = their_builder()
+        .resolve("hub.partner.test", *address)
+        .default_headers(
+            [(
+                reqwest::header::HeaderName::from_static("x-deployment"),
+                reqwest::header::HeaderValue::from_static("eu-1"),
+            )]
+            .into_iter()
+            .collect(),
+        );
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(format!("http://hub.partner.test:{}", address.port()))
+        .allow_insecure_http(true)
+        .http(http)
+        .user_agent("acme-onboarding/2.1")
+        .build()
+        .unwrap();
+    let partner = client.get_partner().partner_id(PARTNER_ID).await.unwrap();
+    assert_eq!(partner.id.as_deref(), Some(PARTNER_ID));
+    let request = &hub.received_requests().await.unwrap()[0];
+    assert_eq!(
+        request.headers["host"],
+        format!("hub.partner.test:{}", address.port()).as_str()
+    );
+    assert_eq!(request.headers["x-deployment"], "eu-1");
+    assert_eq!(request.headers["x-api-key"], API_KEY);
+    assert_eq!(
+        request.headers["user-agent"],
+        concat!(
+            "acme-onboarding/2.1 d360-partner-rust/",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "their user agent is replaced"
+    );
+
+    // Their builder's minute-long timeout is replaced by the client's.
+    let hub = d360_partner::mock::MockHub::start().await;
+    hub.set(d360_partner::operations::GET_PARTNER, Ok(common::partner()));
+    hub.push_fault(d360_partner::mock::MockFault::status(200).delay(Duration::from_secs(5)));
+    let client = Client::builder()
+        .api_key(d360_partner::mock::MockHub::API_KEY)
+        .base_url(hub.base_url())
+        .http(their_builder())
+        .timeout(Duration::from_millis(300))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.get_partner().partner_id("p").await.unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn with_their_builder_tls_stays_the_clients() {
+    let body = partner_json().to_string();
+    let ok = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let port = https_server(ok).await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(format!("https://localhost:{port}"))
+        .http(their_builder())
+        .add_root_certificate(CA)
+        .build()
+        .unwrap();
+    let partner = client.get_partner().partner_id(PARTNER_ID).await.unwrap();
+    assert_eq!(partner.id.as_deref(), Some(PARTNER_ID));
+}
+
+#[test]
+fn their_builder_replaces_the_proxy_and_local_address_and_builds_one_client() {
+    for (option, configure) in [
+        (
+            "proxy",
+            Box::new(|b: ClientBuilder| b.proxy("http://127.0.0.1:9")) as Option_,
+        ),
+        (
+            "local_address",
+            Box::new(|b: ClientBuilder| b.local_address(IpAddr::from([127, 0, 0, 1]))),
+        ),
+    ] {
+        let error = configure(Client::builder().api_key(API_KEY).http(their_builder()))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "invalid client configuration: `.{option}(..)` does not apply with `.http(..)`: set it on the reqwest::ClientBuilder given there"
+            )
+        );
+    }
+    let secret_header = reqwest::header::HeaderValue::from_static("Basic c2VjcmV0LXByb3h5");
+    let http = their_builder().default_headers(
+        [(reqwest::header::PROXY_AUTHORIZATION, secret_header)]
+            .into_iter()
+            .collect(),
+    );
+    let builder = Client::builder().api_key(API_KEY).http(http);
+    let shown = format!("{builder:?}");
+    assert!(shown.contains("a reqwest::ClientBuilder"), "{shown}");
+    assert!(!shown.contains("c2VjcmV0"), "{shown}");
+    let first = builder.clone().build();
+    assert!(first.is_ok(), "{first:?}");
+    assert_eq!(
+        builder.build().unwrap_err().to_string(),
+        "invalid client configuration: the reqwest::ClientBuilder given to `.http(..)` has already built a client (for a clone of this builder); give each builder its own"
     );
 }

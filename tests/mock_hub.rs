@@ -207,26 +207,12 @@ async fn every_operation_of_the_spec_is_routed() {
         // An unarranged operation answers 501 naming itself: the route exists.
         let path = info.path().replace('{', "x").replace('}', "");
         let client = hub.client();
-        let response = d360_partner::mock::call(
-            &client,
-            info,
-            &d360_partner::mock::CallArgs {
-                parameters: info
-                    .parameters()
-                    .iter()
-                    .filter(|p| p.required())
-                    .map(|p| {
-                        (
-                            p.name().to_string(),
-                            serde_json::json!(format!("x{}", p.name())),
-                        )
-                    })
-                    .collect(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_err();
+        let mut call = client.operation(info);
+        for parameter in info.parameters().iter().filter(|p| p.required()) {
+            let value = serde_json::json!(format!("x{}", parameter.name()));
+            call = call.parameter(parameter.name(), value);
+        }
+        let response = call.send().await.unwrap_err();
         assert_eq!(
             response.status().map(|s| s.as_u16()),
             Some(501),
@@ -378,4 +364,82 @@ async fn a_recorded_request_shows_its_body_as_text_and_hides_credentials() {
             name: "Acme".into()
         })
     );
+}
+
+/// A client of the hub at `url` that retries `retries` times.
+fn client_of(url: &str, retries: u32) -> Client {
+    Client::builder()
+        .api_key(MockHub::API_KEY)
+        .base_url(url)
+        .max_retries(retries)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_dropped_hub_is_gone_and_its_old_url_fails_to_connect() {
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Ok(partner("p-1")));
+    // A client that keeps an idle connection to the hub, as a user's client would. The hub's
+    // end of it is closed by the drop, which the client learns by using it: that attempt
+    // breaks off, and the GET is sent again on a new connection, which is refused.
+    let kept = client_of(&hub.base_url(), 1);
+    kept.get_partner().partner_id("p-1").await.unwrap();
+    let url = hub.base_url();
+    drop(hub);
+    let fresh = client_of(&url, 0);
+    for (name, client) in [
+        ("a client with a connection", kept),
+        ("a new client", fresh),
+    ] {
+        let error = client.get_partner().partner_id("p-1").await.unwrap_err();
+        assert!(error.is_connect(), "{name}: {error:?}");
+        assert!(!error.request_sent(), "{name}");
+        assert_eq!(error.to_string(), "could not connect to the hub", "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_new_hub_never_answers_with_an_older_hubs_arrangement_nor_the_other_way_round() {
+    let old = MockHub::start().await;
+    old.set(GET_PARTNER, Ok(partner("old")));
+    let old_client = client_of(&old.base_url(), 1);
+    assert_eq!(
+        old_client.get_partner().partner_id("p").await.unwrap(),
+        partner("old")
+    );
+    drop(old);
+
+    let new = MockHub::start().await;
+    // The old arrangement is not the new hub's: nothing is arranged there yet.
+    let error = new
+        .client()
+        .get_partner()
+        .partner_id("p")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(501), "{error}");
+    new.set(GET_PARTNER, Ok(partner("new")));
+    assert_eq!(
+        new.client().get_partner().partner_id("p").await.unwrap(),
+        partner("new")
+    );
+    // Nor is the new arrangement served on the old hub's URL.
+    let error = old_client.get_partner().partner_id("p").await.unwrap_err();
+    assert!(error.is_connect(), "{error:?}");
+    assert_eq!(
+        new.requests().len(),
+        2,
+        "only the new hub's own client reached it"
+    );
+
+    // Hub after hub, each answers with its own arrangement only.
+    for n in 0..5 {
+        let hub = MockHub::start().await;
+        let id = format!("hub-{n}");
+        hub.set(GET_PARTNER, Ok(partner(&id)));
+        let got = hub.client().get_partner().partner_id("p").await.unwrap();
+        assert_eq!(got, partner(&id));
+        assert_eq!(hub.requests().len(), 1, "{id}");
+    }
 }

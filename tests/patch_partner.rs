@@ -99,7 +99,7 @@ async fn a_400_validation_error_keeps_its_details() {
     assert_eq!(error.developer_message(), Some("Wrong payload"));
     assert_eq!(error.trace_id(), Some("trace-p400"));
     assert_eq!(
-        serde_json::Value::Object(error.api_error().unwrap().details.clone().unwrap()),
+        serde_json::Value::Object(error.api_error_meta().unwrap().details.clone().unwrap()),
         details
     );
     assert!(!error.is_retryable());

@@ -65,7 +65,21 @@ fn the_vendored_spec_normalizes_to_readable_names_and_lenient_types() {
         schemas.contains_key("PartnerIoSecureSettingsOut"),
         "keys are Rust type names"
     );
-    assert!(schemas.contains_key("MetaSchemaError"));
+    for error_only in [
+        "DefaultHttpError",
+        "DefaultValidationError",
+        "MetaSchemaError",
+        "MetaSchemaErrorWithDetails",
+    ] {
+        assert!(
+            !schemas.contains_key(error_only),
+            "{error_only}: errors are read as Error::Api, not as a generated type"
+        );
+    }
+    assert_eq!(
+        op["get"]["responses"]["404"]["content"]["application/json"]["schema"],
+        serde_json::json!({})
+    );
     let settings = &schemas["PartnerSettingsPublicOut"]["properties"]["partner_change_request"];
     assert_eq!(
         settings["allOf"][0]["$ref"],

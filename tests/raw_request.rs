@@ -117,7 +117,7 @@ async fn any_deserializable_type_and_empty_bodies_decode() {
 async fn every_guard_refuses_before_anything_is_sent_naming_the_cause() {
     let server = answering(200, "{}").await;
     let client = common::client(&server);
-    let cases: Vec<(d360_partner::RawRequest<'_>, &str)> = vec![
+    let cases: Vec<(d360_partner::RawRequest, &str)> = vec![
         (
             client.request(Method::GET, "https://evil.example/api/v2/partners"),
             "GET https://evil.example/..: the path is an absolute URL: only paths on the client's base URL can be requested, so credentials never leave its host",
@@ -385,4 +385,267 @@ async fn the_response_size_limit_holds() {
         error.to_string(),
         "the response body (HTTP 200 OK) is larger than the limit of 1024 bytes"
     );
+}
+
+#[tokio::test]
+async fn headers_go_on_the_wire_the_first_replacing_the_clients_own() {
+    let server = answering(200, "{}").await;
+    let client = common::client(&server);
+    client
+        .request(Method::POST, "/api/v2/partners/p/thing")
+        .json(&json!({"a": 1}))
+        .header("X-Request-Id", "req-1")
+        .header("accept", "application/problem+json")
+        .header("Content-Type", "application/merge-patch+json")
+        .header("Prefer", "code=200")
+        .header("prefer", "dynamic=true")
+        .header("X-Note", "grüße")
+        .send::<Value>()
+        .await
+        .unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    let values = |name: &str| -> Vec<&[u8]> {
+        request
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.as_bytes())
+            .collect()
+    };
+    assert_eq!(values("x-request-id"), [b"req-1"]);
+    assert_eq!(values("accept"), [b"application/problem+json"]);
+    assert_eq!(values("content-type"), [b"application/merge-patch+json"]);
+    assert_eq!(values("prefer"), [&b"code=200"[..], b"dynamic=true"]);
+    assert_eq!(values("x-note"), ["grüße".as_bytes()]);
+    assert_eq!(values("x-api-key"), [common::API_KEY.as_bytes()]);
+    assert_eq!(request.body, br#"{"a":1}"#);
+}
+
+#[tokio::test]
+async fn headers_the_client_owns_are_refused_before_anything_is_sent_naming_them() {
+    let server = answering(200, "{}").await;
+    let client = common::client(&server);
+    let credential = "the client sends its own credential (set it on the `ClientBuilder`)";
+    let connection = "it is about the connection, which the HTTP layer manages";
+    let cases = [
+        ("X-API-Key", "other-key-9", format!("the header `X-API-Key` cannot be set: {credential}")),
+        ("authorization", "Bearer other-key-9", format!("the header `authorization` cannot be set: {credential}")),
+        ("Proxy-Authorization", "Basic other-key-9", "the header `Proxy-Authorization` cannot be set: it is a proxy's credential (put it in the URL given to `ClientBuilder::proxy`)".into()),
+        ("Host", "evil.example", "the header `Host` cannot be set: the HTTP layer sets it from the base URL".into()),
+        ("Content-Length", "0", "the header `Content-Length` cannot be set: the HTTP layer sets it from the body".into()),
+        ("Transfer-Encoding", "chunked", "the header `Transfer-Encoding` cannot be set: the HTTP layer sets it from the body".into()),
+        ("Connection", "close", format!("the header `Connection` cannot be set: {connection}")),
+        ("Keep-Alive", "timeout=5", format!("the header `Keep-Alive` cannot be set: {connection}")),
+        ("Proxy-Connection", "keep-alive", format!("the header `Proxy-Connection` cannot be set: {connection}")),
+        ("TE", "trailers", format!("the header `TE` cannot be set: {connection}")),
+        ("Trailer", "X-Sum", format!("the header `Trailer` cannot be set: {connection}")),
+        ("Upgrade", "websocket", format!("the header `Upgrade` cannot be set: {connection}")),
+        ("User-Agent", "other/1.0", "the header `User-Agent` cannot be set: the client sets it (name your application with `ClientBuilder::user_agent`)".into()),
+        ("X-Trace\r\nX-API-Key", "other-key-9", "the header name `X-Trace\\r\\nX-API-Key` contains the control character '\\r'".into()),
+        ("X-Trace", "t\r\nX-API-Key: other-key-9", "the value of the header `X-Trace` contains the control character '\\r'".into()),
+        ("X-Trace", "t\nother-key-9", "the value of the header `X-Trace` contains the control character '\\n'".into()),
+        ("X-Trace", "t\0other-key-9", "the value of the header `X-Trace` contains the control character '\\0'".into()),
+        ("X-Tr\0ace", "t", "the header name `X-Tr\\0ace` contains the control character '\\0'".into()),
+        ("X Trace", "t", "`X Trace` is not a header name".into()),
+        ("", "t", "`` is not a header name".into()),
+        ("X-Trace", "t\u{7f}other-key-9", "the value of the header `X-Trace` holds a character a header cannot hold".into()),
+    ];
+    for (name, value, why) in cases {
+        let request = || {
+            client
+                .request(Method::GET, "/api/v2/partners/p")
+                .header("X-Fine", "1")
+                .header(name, value)
+        };
+        let expected = format!("invalid request: GET /api/v2/partners/p: {why}");
+        for error in [
+            request().send::<Value>().await.unwrap_err(),
+            request().send_raw().await.unwrap_err(),
+            request().dry_run().unwrap_err(),
+        ] {
+            assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+            assert_eq!(error.to_string(), expected);
+            assert!(!error.request_sent(), "{expected}");
+            assert!(!error.to_string().contains("other-key-9"), "{error}");
+        }
+        // A call from data refuses them the same way.
+        let error = client
+            .operation(d360_partner::operations::GET_PARTNER.info())
+            .parameter("partner_id", json!("p"))
+            .header(name, value)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("invalid request: get_partner: {why}")
+        );
+        assert!(!error.request_sent());
+    }
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn send_raw_hands_back_any_status_with_its_headers_and_body() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("x-request-id", "hub-7")
+                .set_body_string(r#"{"meta": {"developer_message": "No such thing", "360dialog_trace_id": "t-7"}}"#),
+        )
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+    let answer = client
+        .request(Method::GET, "/api/v2/partners/{partner_id}/thing")
+        .path_param("partner_id", "p-1")
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), d360_partner::StatusCode::NOT_FOUND);
+    assert_eq!(answer.headers()["x-request-id"], "hub-7");
+    assert_eq!(
+        answer.bytes(),
+        br#"{"meta": {"developer_message": "No such thing", "360dialog_trace_id": "t-7"}}"#
+    );
+    assert_eq!(
+        answer.json::<Value>().unwrap()["meta"]["developer_message"],
+        "No such thing"
+    );
+    assert!(answer.text().starts_with(r#"{"meta""#));
+    let shown = format!("{answer:?}");
+    assert!(
+        shown.contains("404") && shown.contains("x-request-id"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("hub-7"),
+        "header values stay out of Debug: {shown}"
+    );
+    // The error `send()` gives for it, on request.
+    let error = answer.error_for_status().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "360dialog API error: HTTP 404 Not Found: No such thing (360dialog_trace_id: t-7)"
+    );
+    assert_eq!(error.as_api().map(|api| api.raw_body().len()), Some(77));
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(request.url.path(), "/api/v2/partners/p-1/thing");
+    assert_eq!(request.headers["x-api-key"], common::API_KEY);
+}
+
+#[tokio::test]
+async fn send_raw_retries_refreshes_and_limits_as_send_does() {
+    let hub = MockHub::start().await;
+    hub.route(Method::GET, "/api/v2/x", Ok(json!({"ok": true})));
+    // Retries as the method allows: a 503 that stays one through them is the answer.
+    let client = Client::builder()
+        .api_key(MockHub::API_KEY)
+        .base_url(hub.base_url())
+        .max_retries(1)
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        hub.push_fault(MockFault::status(503).retry_after(0));
+    }
+    let answer = client
+        .request(Method::GET, "/api/v2/x")
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 503);
+    assert_eq!(answer.headers()["retry-after"], "0");
+    assert_eq!(hub.requests().len(), 2, "the first attempt and one retry");
+    hub.push_fault(MockFault::status(503));
+    let answer = client.request(Method::GET, "/api/v2/x").send_raw().await;
+    assert_eq!(
+        answer.unwrap().json::<Value>().unwrap(),
+        json!({"ok": true})
+    );
+    assert_eq!(hub.requests().len(), 4, "retried once, then answered");
+
+    // The token flow's refresh on 401: the answer is the one with the new token.
+    let tokens = hub.token_client();
+    let get = || tokens.request(Method::GET, "/api/v2/x").send_raw();
+    assert_eq!(get().await.unwrap().status().as_u16(), 200);
+    hub.revoke_tokens();
+    assert_eq!(get().await.unwrap().status().as_u16(), 200);
+    assert_eq!(hub.token_requests(), 2);
+
+    // Only a failure to get an answer is an `Err`: the size limit, no connection.
+    let small = Client::builder()
+        .api_key(MockHub::API_KEY)
+        .base_url(hub.base_url())
+        .max_response_bytes(4)
+        .build()
+        .unwrap();
+    let error = small
+        .request(Method::GET, "/api/v2/x")
+        .send_raw()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error}");
+    let nowhere = common::client_for(
+        &format!("http://127.0.0.1:{}", common::unused_port()),
+        |b| b.max_retries(0),
+    );
+    let error = nowhere
+        .request(Method::GET, "/api/v2/x")
+        .send_raw()
+        .await
+        .unwrap_err();
+    assert!(error.is_connect(), "{error}");
+}
+
+#[tokio::test]
+async fn send_raw_answers_a_redirect_without_following_it() {
+    let elsewhere = answering(200, "{}").await;
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("location", format!("{}/x", elsewhere.uri())),
+        )
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+    let answer = client
+        .request(Method::GET, "/api/v2/x")
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 302);
+    assert_eq!(
+        answer.headers()["location"],
+        format!("{}/x", elsewhere.uri()).as_str()
+    );
+    let error = answer.error_for_status().unwrap_err();
+    assert_eq!(error.to_string(), "unexpected HTTP status 302 Found");
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_call_from_data_hands_back_its_answer_too() {
+    let hub = MockHub::start().await;
+    hub.set(
+        d360_partner::operations::GET_PARTNER,
+        Err(MockError::new(404, "Partner not found")),
+    );
+    let answer = hub
+        .client()
+        .operation(d360_partner::operations::GET_PARTNER.info())
+        .parameter("partner_id", json!("p-1"))
+        .header("Prefer", "code=404")
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
+    assert_eq!(
+        answer.json::<Value>().unwrap()["meta"]["developer_message"],
+        "Partner not found"
+    );
+    assert_eq!(hub.requests()[0].header("prefer"), Some("code=404"));
 }

@@ -142,7 +142,7 @@ fn answered(result: d360_partner::Result<Value>) -> ExitCode {
 
 /// `--all`: every item of every page, written as the pages arrive; what came before a failure
 /// stays valid JSON.
-async fn all_items(call: d360_partner::OperationCall<'_>, ndjson: bool) -> ExitCode {
+async fn all_items(call: d360_partner::OperationCall, ndjson: bool) -> ExitCode {
     let mut pages = match call.pages() {
         Ok(pages) => pages,
         Err(error) => return exit::fail(&error),
