@@ -121,7 +121,8 @@ fn fixture_readme(readme: &str) -> String {
         let swapped = match fence {
             _ if in_block => None,
             "```rust,ignore" => Some("```rust\n"),
-            "```" | "```rust" => Some("```ignore\n"),
+            "```" => Some("```ignore\n"),
+            rust if rust.starts_with("```rust") => Some("```ignore\n"),
             _ => None,
         };
         if fence.starts_with("```") {
@@ -175,11 +176,12 @@ mod tests {
 
     #[test]
     fn the_readme_runs_the_examples_the_vendored_spec_cannot() {
-        let readme =
-            "a\n```sh\ncargo test\n```\n```\nvendored();\n```\n```rust,ignore\nlists();\n```\n";
+        let readme = "a\n```sh\ncargo test\n```\n```\nvendored();\n```\n```rust\nalso();\n```\n\
+             ```rust,no_run\nmain();\n```\n```rust,ignore\nlists();\n```\n";
         assert_eq!(
             fixture_readme(readme),
-            "a\n```sh\ncargo test\n```\n```ignore\nvendored();\n```\n```rust\nlists();\n```\n"
+            "a\n```sh\ncargo test\n```\n```ignore\nvendored();\n```\n```ignore\nalso();\n```\n\
+             ```ignore\nmain();\n```\n```rust\nlists();\n```\n"
         );
     }
 }
