@@ -63,12 +63,14 @@ async fn an_unreachable_token_endpoint_prints_the_cause_once() {
     let (plain, alternate) = printed(&client).await;
     assert_eq!(
         plain,
-        "authentication failed: the token endpoint did not answer"
+        format!(
+            "authentication failed: the token endpoint at http://127.0.0.1:{port} did not answer"
+        )
     );
     assert_eq!(
         alternate,
         format!(
-            "authentication failed: the token endpoint did not answer: error sending request for url (http://127.0.0.1:{port}/api/v2/token): client error (Connect): tcp connect error: Connection refused (os error 111)"
+            "authentication failed: the token endpoint at http://127.0.0.1:{port} did not answer: error sending request for url (http://127.0.0.1:{port}/api/v2/token): client error (Connect): tcp connect error: Connection refused (os error 111)"
         )
     );
 }

@@ -416,7 +416,73 @@ async fn a_5xx_or_no_answer_is_exit_5() {
         None,
     )
     .await;
-    assert_eq!(run, failed(5, "d360: could not connect to the hub\n"));
+    // Where it tried (no path: the partner id stays out), why, and how often.
+    assert_eq!(
+        run,
+        failed(
+            5,
+            &format!("d360: could not connect to {closed}: connection refused (4 attempts)\n")
+        )
+    );
+}
+
+/// `http://127.0.0.1:PORT` of a port nothing listens on.
+fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
+}
+
+#[tokio::test]
+async fn a_connection_failure_names_the_origin_the_cause_and_the_attempts() {
+    let closed = closed_port();
+    // A base URL with a path prefix, and ids in the path: the message names the origin only.
+    let base_url = format!("{closed}/prefix");
+    let key = [
+        ("D360_PARTNER_API_KEY", "k"),
+        ("D360_PARTNER_BASE_URL", base_url.as_str()),
+    ];
+    let refused = format!("d360: could not connect to {closed}: connection refused (4 attempts)\n");
+    for args in [
+        &[
+            "patch-partner",
+            "--partner-id",
+            "p-secret",
+            "--webhook-url",
+            "https://a.example",
+        ][..],
+        &[
+            "api",
+            "POST",
+            "/api/v2/partners/{partner_id}/x",
+            "-p",
+            "partner_id=p-secret",
+            "-q",
+            "a=b",
+        ],
+    ] {
+        // A refused connection is retried for every method: the hub never saw the request.
+        assert_eq!(
+            d360(args, &key, None).await,
+            failed(5, &refused),
+            "{args:?}"
+        );
+    }
+    // The token flow's login.
+    let login = [
+        ("D360_PARTNER_USERNAME", MockHub::USERNAME),
+        ("D360_PARTNER_PASSWORD", MockHub::PASSWORD),
+        ("D360_PARTNER_BASE_URL", base_url.as_str()),
+    ];
+    let run = d360(&["get-partner", "--partner-id", "p-secret"], &login, None).await;
+    assert_eq!(
+        run,
+        failed(
+            5,
+            &format!(
+                "d360: authentication failed: the token endpoint at {closed} did not answer: connection refused\n"
+            )
+        )
+    );
 }
 
 #[tokio::test]
