@@ -16,6 +16,10 @@ const GLOBAL: &str = "Global options";
 /// The page size of `--all` unless `--page-size` says otherwise.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 
+/// The methods `d360 api` sends: those of the Partner API. (HEAD and OPTIONS answer no JSON
+/// to print; a method the hub does not know is a typo.)
+pub const API_METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
 /// Flags every command (or a list command) has, which a parameter's flag must not take.
 const RESERVED: [&str; 9] = [
     "help",
@@ -327,7 +331,14 @@ fn api_command() -> Command {
              credentials, retries, errors and output as every other command.\n\n\
              Example: d360 api POST '/api/v2/partners/{partner_id}/channels/{channel_id}/api_keys' -p partner_id=PA -p channel_id=CH",
         )
-        .arg(Arg::new("method").required(true).value_name("METHOD").help("GET, POST, PATCH, PUT or DELETE"))
+        .arg(
+            Arg::new("method")
+                .required(true)
+                .value_name("METHOD")
+                .value_parser(PossibleValuesParser::new(API_METHODS))
+                .ignore_case(true)
+                .help("The HTTP method, in any case"),
+        )
         .arg(
             Arg::new("path")
                 .required(true)

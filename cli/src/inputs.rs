@@ -64,11 +64,22 @@ pub fn operation_inputs(
             ));
         }
     }
-    if body.is_none() && info.body() == BodyKind::Required {
-        return Err(format!(
-            "`{}` needs a request body: give --body FILE (or - for stdin), or its property flags",
-            crate::commands::command_name(info)
-        ));
+    // A command that takes a body and was given none would send a request that means nothing
+    // (a PATCH without fields, say), even where the spec lets the body be left out.
+    if body.is_none() && info.body() != BodyKind::None {
+        let fields: Vec<String> = flags(info)
+            .into_iter()
+            .filter(|flag| matches!(flag.target, Target::Property(_)))
+            .map(|flag| format!("--{}", flag.id))
+            .collect();
+        let command = crate::commands::command_name(info);
+        return Err(match fields.is_empty() {
+            true => format!("`{command}` needs a request body: give --body FILE (- for stdin)"),
+            false => format!(
+                "`{command}` needs a request body: give at least one of its fields ({}), or --body FILE (- for stdin)",
+                fields.join(", ")
+            ),
+        });
     }
     Ok(Inputs { parameters, body })
 }

@@ -177,9 +177,10 @@ async fn all_items(call: d360_partner::OperationCall, ndjson: bool) -> ExitCode 
 
 /// `d360 api METHOD PATH`: the exit code, or a usage error's message.
 async fn api(command: &ArgMatches) -> Result<ExitCode, String> {
+    // One of `commands::API_METHODS`, in any case (clap checked it).
     let text = command.get_one::<String>("method").expect("required");
     let method = Method::from_bytes(text.to_ascii_uppercase().as_bytes())
-        .map_err(|_| format!("`{text}` is not an HTTP method"))?;
+        .expect("each of API_METHODS is a method");
     let path = command.get_one::<String>("path").expect("required");
     let query = inputs::pairs(command, "query", "-q")?;
     let path_params = inputs::pairs(command, "path-param", "-p")?;

@@ -675,9 +675,66 @@ async fn api_sends_a_raw_request_with_the_same_output_and_exit_codes() {
         run,
         failed(
             2,
-            "error: `G T` is not an HTTP method\n\nUsage: d360 api [OPTIONS] <METHOD> <PATH>\n\nFor more information, try '--help'.\n"
+            "error: invalid value 'G T' for '<METHOD>'\n  [possible values: GET, POST, PUT, PATCH, DELETE]\n\n  tip: a similar value exists: 'GET'\n\nFor more information, try '--help'.\n"
         )
     );
+}
+
+#[tokio::test]
+async fn api_sends_only_the_methods_its_help_lists() {
+    let hub = MockHub::start().await;
+    for method in ["FOO", "HEAD", "options"] {
+        let run = d360_on(&hub, &["api", method, "/x"]).await;
+        assert_eq!(
+            run,
+            failed(
+                2,
+                &format!(
+                    "error: invalid value '{method}' for '<METHOD>'\n  [possible values: GET, POST, PUT, PATCH, DELETE]\n\nFor more information, try '--help'.\n"
+                )
+            )
+        );
+    }
+    assert!(hub.requests().is_empty());
+    // In any case, as sent.
+    let run = d360_on(&hub, &["api", "delete", "/x", "--dry-run"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("{\"method\":\"DELETE\","), "{run:?}");
+    // The help and the completions list the same methods.
+    let help = d360(&["api", "--help"], &[], None).await;
+    assert_eq!((help.code, help.stderr.as_str()), (0, ""));
+    insta::assert_snapshot!("api_help", help.stdout);
+    let bash = d360(&["completion", "bash"], &[], None).await;
+    assert!(
+        bash.stdout.contains("--help GET POST PUT PATCH DELETE\""),
+        "{}",
+        bash.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_command_that_sends_a_body_refuses_to_send_none() {
+    let hub = MockHub::start().await;
+    hub.set(PATCH_PARTNER, Ok(partner()));
+    let usage = "\n\nUsage: d360 patch-partner [OPTIONS] --partner-id <TEXT>\n\nFor more information, try '--help'.\n";
+    let refused = format!(
+        "error: `patch-partner` needs a request body: give at least one of its fields (--webhook-url, --partner-redirect-url, --allow-client-to-add-phone-no), or --body FILE (- for stdin){usage}"
+    );
+    for args in [
+        &["patch-partner", "--partner-id", "p-1"][..],
+        &["patch-partner", "--partner-id", "p-1", "--dry-run"],
+    ] {
+        assert_eq!(d360_on(&hub, args).await, failed(2, &refused), "{args:?}");
+        // Input is checked before credentials are read.
+        assert_eq!(d360(args, &[], None).await, failed(2, &refused), "{args:?}");
+    }
+    assert!(hub.requests().is_empty());
+    // An empty object is a body given on purpose.
+    let url = hub.base_url();
+    let args = ["patch-partner", "--partner-id", "p-1", "--body", "-"];
+    let run = d360(&args, &env(&url), Some("{}")).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(hub.requests_to(PATCH_PARTNER)[0].body_text(), "{}");
 }
 
 #[tokio::test]
