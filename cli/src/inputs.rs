@@ -28,6 +28,16 @@ pub fn operation_inputs(
         let Some(value) = value_of(matches, &flag) else {
             continue;
         };
+        // `--partner-id` from a variable exported without its value (the library would call it
+        // an empty path parameter).
+        if matches.value_source(&flag.id) == Some(clap::parser::ValueSource::EnvVariable)
+            && value.as_str().is_some_and(|text| text.trim().is_empty())
+        {
+            return Err(format!(
+                "{PARTNER_ID} is set but empty: set it to the partner's id, or give --{}",
+                flag.id
+            ));
+        }
         match flag.target {
             Target::Parameter(parameter) => parameters.push((parameter, value)),
             Target::Property(property) => {
@@ -271,10 +281,13 @@ fn fill_placeholders(
     let given = |name: &str, params: &[(String, String)]| params.iter().any(|(n, _)| n == name);
     if placeholders.contains(&"partner_id")
         && !given("partner_id", path_params)
-        && let Some(partner_id) = std::env::var(PARTNER_ID)
-            .ok()
-            .filter(|id| !id.trim().is_empty())
+        && let Ok(partner_id) = std::env::var(PARTNER_ID)
     {
+        if partner_id.trim().is_empty() {
+            return Err(format!(
+                "the path `{shown}` has {{partner_id}}, and {PARTNER_ID} is set but empty: set it to the partner's id, or give -p partner_id=VALUE"
+            ));
+        }
         path_params.push(("partner_id".into(), partner_id));
     }
     if let Some(name) = placeholders.iter().find(|name| !given(name, path_params)) {

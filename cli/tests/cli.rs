@@ -1143,3 +1143,48 @@ async fn no_message_of_the_command_line_names_a_library_method() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_missing_or_empty_partner_id_names_the_flag_and_the_variable() {
+    let hub = MockHub::start().await;
+    let url = hub.base_url();
+    let mut env = env(&url);
+    let run = d360(
+        &["patch-partner", "--webhook-url", "https://a.example"],
+        &env,
+        None,
+    )
+    .await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "error: the following required arguments were not provided:\n  --partner-id <TEXT>\n\n  tip: give --partner-id, or set D360_PARTNER_ID once for every command\n\nUsage: d360 patch-partner --partner-id <TEXT> --webhook-url <TEXT>\n\nFor more information, try '--help'.\n"
+        )
+    );
+    // Exported without its value.
+    env.push(("D360_PARTNER_ID", " "));
+    let run = d360(&["get-partner"], &env, None).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            &usage_error(
+                "D360_PARTNER_ID is set but empty: set it to the partner's id, or give --partner-id",
+                "get-partner [OPTIONS] --partner-id <TEXT>"
+            )
+        )
+    );
+    let run = d360(&["api", "GET", "/api/v2/partners/{partner_id}"], &env, None).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            &usage_error(
+                "the path `/api/v2/partners/{partner_id}` has {partner_id}, and D360_PARTNER_ID is set but empty: set it to the partner's id, or give -p partner_id=VALUE",
+                API_USAGE
+            )
+        )
+    );
+    assert!(hub.requests().is_empty());
+}
