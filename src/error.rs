@@ -203,9 +203,14 @@ pub struct DecodeError {
 }
 
 /// A request that got no complete answer. Its cause is its [`source`](std::error::Error::source).
+///
+/// It names the [`origin`](Self::origin) it tried (scheme, host and port: never the path or
+/// query, which may hold ids or secrets) and how many [`attempts`](Self::attempts) the call made.
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportKind,
+    origin: String,
+    attempts: u32,
     source: reqwest::Error,
 }
 
@@ -222,7 +227,9 @@ pub(crate) enum TransportKind {
 }
 
 impl TransportError {
-    pub(crate) fn new(source: reqwest::Error) -> TransportError {
+    /// The failure `source` of a request to `url` (of which only the origin is kept), after one
+    /// attempt.
+    pub(crate) fn new(source: reqwest::Error, url: &reqwest::Url) -> TransportError {
         let kind = if source.is_timeout() {
             TransportKind::Timeout
         } else if source.is_connect() {
@@ -230,7 +237,17 @@ impl TransportError {
         } else {
             TransportKind::Interrupted
         };
-        TransportError { kind, source }
+        TransportError {
+            kind,
+            origin: url.origin().ascii_serialization(),
+            attempts: 1,
+            source,
+        }
+    }
+
+    /// Records that this failure ended the last of the call's `attempts` attempts.
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.attempts = attempts;
     }
 
     /// Whether the connection could not be established (so the hub never saw the request).
@@ -242,15 +259,32 @@ impl TransportError {
     pub fn is_timeout(&self) -> bool {
         self.kind == TransportKind::Timeout
     }
+
+    /// The origin the request went to: `scheme://host`, with `:port` unless it is the scheme's
+    /// default (`https://hub.360dialog.io`, `http://127.0.0.1:8080`). Never a path, a query or
+    /// user info.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// How many times the call sent the request (1 when it was not retried; the retries the
+    /// client's retry settings allow come on top of the first).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.kind {
-            TransportKind::Connect => "could not connect to the hub",
-            TransportKind::Timeout => "the request timed out",
-            TransportKind::Interrupted => "the connection broke before a complete response arrived",
-        })
+        let origin = &self.origin;
+        match self.kind {
+            TransportKind::Connect => write!(f, "could not connect to {origin}"),
+            TransportKind::Timeout => write!(f, "the request to {origin} timed out"),
+            TransportKind::Interrupted => write!(
+                f,
+                "the connection to {origin} broke before a complete response arrived"
+            ),
+        }
     }
 }
 
@@ -630,6 +664,45 @@ mod tests {
         }));
         assert!(decode.is_decode() && !decode.is_connect());
         assert!(page(PageFailure::Request(decode)).is_decode());
+    }
+
+    /// The error of a request to a port nothing listens on.
+    async fn refused() -> reqwest::Error {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        crate::tls::configure(reqwest::ClientBuilder::new(), &[])
+            .unwrap()
+            .build()
+            .unwrap()
+            .get(format!("http://127.0.0.1:{port}/"))
+            .send()
+            .await
+            .unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn a_transport_error_keeps_the_origin_of_the_url_only() {
+        for (url, origin) in [
+            (
+                "https://user:pw@hub.example:443/p/secret?key=v#f",
+                "https://hub.example",
+            ),
+            ("http://hub.example:8080/p", "http://hub.example:8080"),
+            ("http://[::1]:9/", "http://[::1]:9"),
+        ] {
+            let url = reqwest::Url::parse(url).unwrap();
+            let mut error = TransportError::new(refused().await, &url);
+            assert!(error.is_connect());
+            assert_eq!(error.origin(), origin);
+            assert_eq!(error.attempts(), 1);
+            assert_eq!(error.to_string(), format!("could not connect to {origin}"));
+            error.set_attempts(4);
+            assert_eq!(error.attempts(), 4);
+            assert_eq!(error.to_string(), format!("could not connect to {origin}"));
+        }
     }
 
     #[test]

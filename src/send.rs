@@ -196,6 +196,10 @@ impl Call<'_> {
                 },
             };
             let (wait, reason) = match self.attempt(prepared, &mut progress).await {
+                Attempt::Done(Err(Error::Transport(mut error))) => {
+                    error.set_attempts(attempts);
+                    return (Err(Error::Transport(error)), attempts);
+                }
                 Attempt::Done(outcome) => return (outcome, attempts),
                 Attempt::Again { wait, reason } => (wait, reason),
                 Attempt::WithNewToken => continue,
@@ -331,12 +335,13 @@ impl Call<'_> {
         progress: &Progress,
     ) -> Attempt {
         let failure = classify(&error);
+        let error = TransportError::new(error, &self.shared.base_url);
         match self.wait_before_retry(self.request.method(), failure, None, progress) {
             Some(wait) => Attempt::Again {
                 wait,
-                reason: TransportError::new(error).to_string(),
+                reason: error.to_string(),
             },
-            None => Attempt::Done(Err(Error::Transport(Box::new(TransportError::new(error))))),
+            None => Attempt::Done(Err(Error::Transport(Box::new(error)))),
         }
     }
 

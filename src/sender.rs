@@ -84,7 +84,7 @@ impl Sender {
             })?;
         let mut request = self
             .http()?
-            .post(url)
+            .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body.into());
         if let Some(signature) = signature {
@@ -93,7 +93,7 @@ impl Sender {
         let response = request
             .send()
             .await
-            .map_err(|e| Error::Transport(Box::new(TransportError::new(e))))?;
+            .map_err(|e| Error::Transport(Box::new(TransportError::new(e, &url))))?;
         Ok(response.status())
     }
 

@@ -171,7 +171,14 @@ impl TokenSource {
         let no_answer = |error: reqwest::Error| TokenFailure {
             error: AuthError {
                 status: None,
-                message: "the token endpoint did not answer".into(),
+                // Where it tried: the origin only, as a transport error names it.
+                message: match reqwest::Url::parse(&self.url) {
+                    Ok(url) => format!(
+                        "the token endpoint at {} did not answer",
+                        url.origin().ascii_serialization()
+                    ),
+                    Err(_) => "the token endpoint did not answer".into(),
+                },
                 trace_id: None,
                 cause: Some(Arc::new(error)),
             },

@@ -63,12 +63,14 @@ async fn an_unreachable_token_endpoint_prints_the_cause_once() {
     let (plain, alternate) = printed(&client).await;
     assert_eq!(
         plain,
-        "authentication failed: the token endpoint did not answer"
+        format!(
+            "authentication failed: the token endpoint at http://127.0.0.1:{port} did not answer"
+        )
     );
     assert_eq!(
         alternate,
         format!(
-            "authentication failed: the token endpoint did not answer: error sending request for url (http://127.0.0.1:{port}/api/v2/token): client error (Connect): tcp connect error: Connection refused (os error 111)"
+            "authentication failed: the token endpoint at http://127.0.0.1:{port} did not answer: error sending request for url (http://127.0.0.1:{port}/api/v2/token): client error (Connect): tcp connect error: Connection refused (os error 111)"
         )
     );
 }
@@ -99,11 +101,12 @@ async fn a_timeout_prints_what_failed_then_the_cause_once() {
     let server = FaultyServer::start(vec![slow]).await;
     let client = once(&server.uri(), |b| b.timeout(Duration::from_millis(200)));
     let (plain, alternate) = printed(&client).await;
-    assert_eq!(plain, "the request timed out");
+    assert_eq!(plain, format!("the request to {} timed out", server.uri()));
     assert_eq!(
         alternate,
         format!(
-            "the request timed out: error sending request for url ({}/api/v2/partners/{PARTNER_ID}): operation timed out",
+            "the request to {} timed out: error sending request for url ({}/api/v2/partners/{PARTNER_ID}): operation timed out",
+            server.uri(),
             server.uri()
         )
     );
@@ -113,11 +116,14 @@ async fn a_timeout_prints_what_failed_then_the_cause_once() {
 async fn a_refused_connection_prints_what_failed_then_the_cause_once() {
     let port = common::unused_port();
     let (plain, alternate) = printed(&once(&format!("http://127.0.0.1:{port}"), |b| b)).await;
-    assert_eq!(plain, "could not connect to the hub");
+    assert_eq!(
+        plain,
+        format!("could not connect to http://127.0.0.1:{port}")
+    );
     assert_eq!(
         alternate,
         format!(
-            "could not connect to the hub: error sending request for url (http://127.0.0.1:{port}/api/v2/partners/{PARTNER_ID}): client error (Connect): tcp connect error: Connection refused (os error 111)"
+            "could not connect to http://127.0.0.1:{port}: error sending request for url (http://127.0.0.1:{port}/api/v2/partners/{PARTNER_ID}): client error (Connect): tcp connect error: Connection refused (os error 111)"
         )
     );
 }
@@ -164,5 +170,5 @@ async fn question_mark_works_into_box_dyn_error_and_the_crates_result() {
         "{error:?}"
     );
     let error = boxed(&once("http://127.0.0.1:1", |b| b)).await.unwrap_err();
-    assert_eq!(error.to_string(), "could not connect to the hub");
+    assert_eq!(error.to_string(), "could not connect to http://127.0.0.1:1");
 }

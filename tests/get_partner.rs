@@ -305,7 +305,20 @@ async fn an_unreachable_hub_is_a_transport_error() {
     assert!(error.is_connect() && !error.is_decode() && !error.is_timeout());
     assert!(error.is_retryable());
     assert!(!error.request_sent(), "the connection never opened");
-    assert_eq!(error.to_string(), "could not connect to the hub");
+    // The origin only (the partner id of the path stays out), and the retries it made.
+    assert_eq!(
+        error.to_string(),
+        format!("could not connect to http://127.0.0.1:{port}")
+    );
+    let Error::Transport(transport) = &error else {
+        unreachable!()
+    };
+    assert_eq!(transport.origin(), format!("http://127.0.0.1:{port}"));
+    assert_eq!(
+        transport.attempts(),
+        4,
+        "the first and the 3 default retries"
+    );
     let cause = std::error::Error::source(&error).expect("the cause is the source");
     assert!(
         cause

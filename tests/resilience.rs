@@ -185,7 +185,10 @@ async fn a_connection_reset_ends_a_patch_with_a_transport_error() {
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_eq!(
         error.to_string(),
-        "the connection broke before a complete response arrived"
+        format!(
+            "the connection to {} broke before a complete response arrived",
+            server.uri()
+        )
     );
     assert!(error.request_sent(), "the PATCH may have been applied");
     assert_eq!(server.connections(), 1, "so it is not sent again");
@@ -218,7 +221,37 @@ async fn a_response_slower_than_the_timeout_is_a_timeout_error_then_retried() {
     .unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
     assert!(error.is_retryable());
-    assert_eq!(error.to_string(), "the request timed out");
+    assert_eq!(
+        error.to_string(),
+        format!("the request to {} timed out", server.uri())
+    );
+}
+
+#[tokio::test]
+async fn a_transport_error_names_the_origin_never_the_path_and_counts_the_attempts() {
+    let port = common::unused_port();
+    // A base URL with a path prefix: the error keeps its scheme, host and port only.
+    let base_url = format!("http://127.0.0.1:{port}/prefix/v2");
+    let fast = |b: ClientBuilder| b.retry_budget(Duration::from_secs(20));
+    for (retries, attempts) in [(0, 1), (2, 3)] {
+        let client = client(&base_url, |b| fast(b).max_retries(retries));
+        // A GET, and a PATCH: a refused connection is retried for every method.
+        for error in [
+            get(&client, "secret-partner-id").await.unwrap_err(),
+            patch(&client).await.unwrap_err(),
+        ] {
+            let Error::Transport(transport) = &error else {
+                panic!("{error:?}")
+            };
+            assert!(transport.is_connect(), "{error:?}");
+            assert_eq!(transport.origin(), format!("http://127.0.0.1:{port}"));
+            assert_eq!(transport.attempts(), attempts, "{retries} retries");
+            assert_eq!(
+                error.to_string(),
+                format!("could not connect to http://127.0.0.1:{port}")
+            );
+        }
+    }
 }
 
 #[tokio::test]

@@ -366,3 +366,26 @@ async fn a_sender_refuses_what_is_no_http_url_before_sending() {
         assert!(!error.request_sent());
     }
 }
+
+#[tokio::test]
+async fn a_sender_that_cannot_connect_names_the_receivers_origin_not_the_hub() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sender = Sender::new(SECRET).unwrap();
+    let url = format!("http://127.0.0.1:{port}/hooks/secret-path?token=t");
+    let error = sender.send(&url, BODY).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("could not connect to http://127.0.0.1:{port}")
+    );
+    let d360_partner::Error::Transport(transport) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (transport.origin(), transport.attempts()),
+        (format!("http://127.0.0.1:{port}").as_str(), 1)
+    );
+}

@@ -9,12 +9,16 @@ use clap::{Arg, ArgAction, Command};
 use d360_partner::operations::{self, BodyKind, Kind, OperationInfo, ParameterInfo, PropertyInfo};
 use heck::ToKebabCase;
 
-/// The environment variable `--partner-id` defaults to.
-pub const PARTNER_ID_ENV: &str = "D360_PARTNER_ID";
+/// The environment variable `--partner-id` (and `api`'s `{partner_id}`) defaults to.
+pub const PARTNER_ID_ENV: &str = d360_partner::env::PARTNER_ID;
 /// The help heading of the flags every command takes.
 const GLOBAL: &str = "Global options";
 /// The page size of `--all` unless `--page-size` says otherwise.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// The methods `d360 api` sends: those of the Partner API. (HEAD and OPTIONS answer no JSON
+/// to print; a method the hub does not know is a typo.)
+pub const API_METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /// Flags every command (or a list command) has, which a parameter's flag must not take.
 const RESERVED: [&str; 9] = [
@@ -85,7 +89,7 @@ pub fn cli() -> Command {
                 .long("dry-run")
                 .global(true)
                 .action(ArgAction::SetTrue)
-                .help("Print the request that would be sent (credentials redacted) as JSON, and send nothing")
+                .help("Print the request that would be sent as JSON (credentials redacted, or marked absent when unset), and send nothing")
                 .help_heading(GLOBAL),
         )
         .arg(
@@ -109,6 +113,26 @@ pub fn cli() -> Command {
     root.help_template(format!(
         "{{before-help}}{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{groups}Options:\n{{options}}{{after-help}}"
     ))
+}
+
+/// Adds to a clap error what clap does not say: that a missing `--partner-id` can come from
+/// `D360_PARTNER_ID`.
+pub fn add_tips(error: &mut clap::Error) {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::MissingRequiredArgument {
+        return;
+    }
+    let missing_partner_id = matches!(
+        error.get(ContextKind::InvalidArg),
+        Some(ContextValue::Strings(args)) if args.iter().any(|arg| arg.starts_with("--partner-id "))
+    );
+    if missing_partner_id {
+        let tip = format!("give --partner-id, or set {PARTNER_ID_ENV} once for every command");
+        error.insert(
+            ContextKind::Suggested,
+            ContextValue::StyledStrs(vec![tip.into()]),
+        );
+    }
 }
 
 /// The command of an operation: `get_partner` → `get-partner`.
@@ -194,18 +218,22 @@ fn operation_command(info: &'static OperationInfo) -> Command {
         command = command.arg(arg);
     }
     if info.body() != BodyKind::None {
-        let need = match info.body() {
-            BodyKind::Required => "required",
-            _ => "optional",
+        // A request body is sent: this, or a property flag (`inputs::operation_inputs`).
+        let help = match flags
+            .iter()
+            .any(|f| matches!(f.target, Target::Property(_)))
+        {
+            true => {
+                "The JSON request body, from FILE or stdin (`-`); a flag above overrides its field. Give this, or at least one flag above"
+            }
+            false => "The JSON request body (required), from FILE or stdin (`-`)",
         };
         command = command.arg(
             Arg::new("body")
                 .long("body")
                 .value_name("FILE|-")
                 .help_heading("Request body")
-                .help(format!(
-                    "The JSON request body ({need}), from FILE or stdin (`-`); a property flag overrides the file's field"
-                )),
+                .help(help),
         );
     }
     if let Some(list) = info.list() {
@@ -327,7 +355,14 @@ fn api_command() -> Command {
              credentials, retries, errors and output as every other command.\n\n\
              Example: d360 api POST '/api/v2/partners/{partner_id}/channels/{channel_id}/api_keys' -p partner_id=PA -p channel_id=CH",
         )
-        .arg(Arg::new("method").required(true).value_name("METHOD").help("GET, POST, PATCH, PUT or DELETE"))
+        .arg(
+            Arg::new("method")
+                .required(true)
+                .value_name("METHOD")
+                .value_parser(PossibleValuesParser::new(API_METHODS))
+                .ignore_case(true)
+                .help("The HTTP method, in any case"),
+        )
         .arg(
             Arg::new("path")
                 .required(true)
@@ -348,7 +383,9 @@ fn api_command() -> Command {
                 .long("path-param")
                 .value_name("NAME=VALUE")
                 .action(ArgAction::Append)
-                .help("The value of the path's {NAME} (repeatable)"),
+                .help(format!(
+                    "The value of the path's {{NAME}} (repeatable); {{partner_id}} defaults to {PARTNER_ID_ENV}"
+                )),
         )
         .arg(
             Arg::new("body")

@@ -1,7 +1,7 @@
 //! Exit codes, so scripts can tell a usage error from the hub's answer from a network failure
 //! (0 is success).
 
-use d360_partner::Error;
+use d360_partner::{Error, TransportError};
 use std::process::ExitCode;
 
 /// Anything not below: an answer that does not decode, one too large, an unexpected status.
@@ -43,8 +43,71 @@ pub fn code(error: &Error) -> u8 {
 
 /// Prints `error` as one line on stderr and returns its exit code.
 pub fn fail(error: &Error) -> ExitCode {
-    eprintln!("d360: {}", one_line(&error.to_string()));
+    eprintln!("d360: {}", one_line(&message(error)));
     ExitCode::from(code(error))
+}
+
+/// What the command line says of a failed call: the library's message, then, for a call that
+/// got no answer, why (the innermost cause, in words) and how many attempts it made:
+/// `could not connect to http://127.0.0.1:9: connection refused (4 attempts)`.
+pub fn message(error: &Error) -> String {
+    let mut text = error.to_string();
+    let transport = transport_error(error);
+    // A timeout's cause only says again that it timed out.
+    if !transport.is_some_and(TransportError::is_timeout)
+        && let Some(cause) = cause(error)
+    {
+        text = format!("{text}: {cause}");
+    }
+    if let Some(transport) = transport {
+        let attempts = transport.attempts();
+        let plural = if attempts == 1 { "" } else { "s" };
+        text = format!("{text} ({attempts} attempt{plural})");
+    }
+    text
+}
+
+/// The failure to get an answer behind `error` (a page's included).
+fn transport_error(error: &Error) -> Option<&TransportError> {
+    match error {
+        Error::Transport(transport) => Some(transport),
+        Error::Page(page) => page.error().and_then(transport_error),
+        _ => None,
+    }
+}
+
+/// The innermost cause of `error`, in words: `connection refused`, `failed to lookup address
+/// information: ...`, a TLS failure. `None` when it has none, or when the innermost is the HTTP
+/// library's own error, whose text repeats the whole URL (its path and query included).
+pub fn cause(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = error.source()?;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+        return Some(io_words(io));
+    }
+    if cause.is::<d360_partner::reqwest::Error>() {
+        return None;
+    }
+    Some(cause.to_string())
+}
+
+/// An I/O error in words: an operating system error by its kind (`connection refused`), unless
+/// the kind says nothing more than its text; another error by its text.
+fn io_words(error: &std::io::Error) -> String {
+    let Some(code) = error.raw_os_error() else {
+        return error.to_string();
+    };
+    let kind = error.kind();
+    let words = kind.to_string();
+    if kind == std::io::ErrorKind::Other || words == "uncategorized error" {
+        let text = error.to_string();
+        return text
+            .strip_suffix(&format!(" (os error {code})"))
+            .map_or(text.clone(), str::to_string);
+    }
+    words
 }
 
 /// A message on one line, whatever a server put in it.

@@ -20,7 +20,7 @@ mod webhook;
 use clap::error::ErrorKind;
 use clap::{ArgMatches, Command};
 use d360_partner::operations::{self, OperationInfo, Page};
-use d360_partner::{Client, ClientBuilder, DryRun, Method};
+use d360_partner::{Client, ClientBuilder, DryRun, env};
 use futures_util::StreamExt;
 use output::{Out, Progress};
 use serde_json::{Map, Value};
@@ -30,8 +30,9 @@ fn main() -> ExitCode {
     let mut cli = commands::cli();
     let matches = match cli.try_get_matches_from_mut(std::env::args_os()) {
         Ok(matches) => matches,
-        Err(error) => {
+        Err(mut error) => {
             // Help and version print to stdout and exit 0; usage errors exit 2.
+            commands::add_tips(&mut error);
             let _ = error.print();
             return ExitCode::from(error.exit_code() as u8);
         }
@@ -83,15 +84,42 @@ async fn run(mut cli: Command, matches: ArgMatches) -> ExitCode {
     called.unwrap_or_else(|message| usage(&mut cli, name, subcommand, message))
 }
 
-/// The client the environment configures (`--base-url` overriding), naming the command line
-/// client in `User-Agent`.
-fn client(command: &ArgMatches) -> d360_partner::Result<Client> {
-    let mut builder = ClientBuilder::from_env()?
-        .user_agent(concat!("d360-partner-cli/", env!("CARGO_PKG_VERSION")));
-    if let Some(url) = command.get_one::<String>("base-url") {
+/// Whether a call's client holds the environment's credentials, or is a dry run's without any.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Credentials {
+    FromEnvironment,
+    /// None set, for a dry run: a stand-in signs the request shown, marked absent there.
+    AbsentForDryRun,
+}
+
+/// The client the environment configures, on `base_url` when given (`inputs::base_url`), naming
+/// the command line client in `User-Agent`. A dry run sends nothing, so with no credential
+/// variable set at all it gets a client with a stand-in key, which `dry_run` shows as absent
+/// (credentials set but unusable are still an error: the run would fail).
+fn client(
+    command: &ArgMatches,
+    base_url: Option<&str>,
+) -> d360_partner::Result<(Client, Credentials)> {
+    let none_set = [
+        env::API_KEY,
+        env::BEARER_TOKEN,
+        env::USERNAME,
+        env::PASSWORD,
+    ]
+    .iter()
+    .all(|name| std::env::var_os(name).is_none());
+    let (builder, credentials) = match command.get_flag("dry-run") && none_set {
+        true => (
+            Client::builder().api_key("d360-dry-run-stand-in"),
+            Credentials::AbsentForDryRun,
+        ),
+        false => (ClientBuilder::from_env()?, Credentials::FromEnvironment),
+    };
+    let mut builder = builder.user_agent(concat!("d360-partner-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(url) = base_url {
         builder = builder.base_url(url);
     }
-    builder.build()
+    Ok((builder.build()?, credentials))
 }
 
 /// Calls the operation `info` as `command` says: the exit code, or a usage error's message.
@@ -99,7 +127,8 @@ fn client(command: &ArgMatches) -> d360_partner::Result<Client> {
 /// credentials.
 async fn operation(info: &'static OperationInfo, command: &ArgMatches) -> Result<ExitCode, String> {
     let inputs = inputs::operation_inputs(info, command)?;
-    let client = match client(command) {
+    let base_url = inputs::base_url(command)?;
+    let (client, credentials) = match client(command, base_url.as_deref()) {
         Ok(client) => client,
         Err(error) => return Ok(exit::fail(&error)),
     };
@@ -120,8 +149,9 @@ async fn operation(info: &'static OperationInfo, command: &ArgMatches) -> Result
         let limit = list.limit_parameter();
         call = call.parameter_in(limit.location(), limit.name(), size.into());
     }
-    if command.get_flag("dry-run") {
-        return Ok(dry_run(call.dry_run()));
+    // A client without credentials goes no further than this.
+    if command.get_flag("dry-run") || credentials == Credentials::AbsentForDryRun {
+        return Ok(dry_run(call.dry_run(), credentials));
     }
     if walk {
         return Ok(all_items(call, command.get_flag("ndjson")).await);
@@ -177,44 +207,46 @@ async fn all_items(call: d360_partner::OperationCall, ndjson: bool) -> ExitCode 
 
 /// `d360 api METHOD PATH`: the exit code, or a usage error's message.
 async fn api(command: &ArgMatches) -> Result<ExitCode, String> {
-    let text = command.get_one::<String>("method").expect("required");
-    let method = Method::from_bytes(text.to_ascii_uppercase().as_bytes())
-        .map_err(|_| format!("`{text}` is not an HTTP method"))?;
-    let path = command.get_one::<String>("path").expect("required");
-    let query = inputs::pairs(command, "query", "-q")?;
-    let path_params = inputs::pairs(command, "path-param", "-p")?;
-    let body = command
-        .get_one::<String>("body")
-        .map(|source| inputs::read_json(source))
-        .transpose()?;
-    let client = match client(command) {
+    let inputs = inputs::raw_inputs(command)?;
+    let base_url = inputs::base_url(command)?;
+    let (client, credentials) = match client(command, base_url.as_deref()) {
         Ok(client) => client,
         Err(error) => return Ok(exit::fail(&error)),
     };
-    let mut request = client.request(method, path);
-    for (name, value) in path_params {
+    let mut request = client.request(inputs.method, inputs.path);
+    for (name, value) in inputs.path_params {
         request = request.path_param(name, value);
     }
-    for (name, value) in query {
+    for (name, value) in inputs.query {
         request = request.query(name, value);
     }
-    if let Some(body) = &body {
+    if let Some(body) = &inputs.body {
         request = request.json(body);
     }
-    if command.get_flag("dry-run") {
-        return Ok(dry_run(request.dry_run()));
+    // A client without credentials goes no further than this.
+    if command.get_flag("dry-run") || credentials == Credentials::AbsentForDryRun {
+        return Ok(dry_run(request.dry_run(), credentials));
     }
     Ok(answered(request.send::<Value>().await))
 }
 
 /// `--dry-run`: the request as JSON (method, URL, headers with the credential redacted, body).
-fn dry_run(prepared: d360_partner::Result<DryRun>) -> ExitCode {
+/// Without credentials, the header the API key would travel in says so:
+/// `"x-api-key": "[absent: set D360_PARTNER_API_KEY]"`.
+fn dry_run(prepared: d360_partner::Result<DryRun>, credentials: Credentials) -> ExitCode {
     match prepared {
         Ok(request) => {
+            let absent = format!("[absent: set {}]", env::API_KEY);
             let headers: Map<String, Value> = request
                 .headers
                 .into_iter()
-                .map(|(name, value)| (name, Value::String(value)))
+                .map(|(name, value)| {
+                    let value = match credentials {
+                        Credentials::AbsentForDryRun if name == "x-api-key" => absent.clone(),
+                        _ => value,
+                    };
+                    (name, Value::String(value))
+                })
                 .collect();
             let body = request
                 .body

@@ -211,14 +211,19 @@ async fn send(matches: &ArgMatches) -> Result<ExitCode, String> {
             }))
         }
         Err(Error::Transport(error)) => {
-            let what = if error.is_connect() {
+            let mut what = if error.is_connect() {
                 format!("could not connect to the receiver at {url}")
             } else if error.is_timeout() {
                 format!("the receiver at {url} did not answer within 10 s")
             } else {
                 format!("the connection to the receiver at {url} broke before it answered")
             };
-            eprintln!("d360: {what}");
+            if !error.is_timeout()
+                && let Some(cause) = exit::cause(&*error)
+            {
+                what = format!("{what}: {cause}");
+            }
+            eprintln!("d360: {}", exit::one_line(&what));
             Ok(ExitCode::from(exit::UNAVAILABLE))
         }
         Err(error) => Ok(exit::fail(&error)),

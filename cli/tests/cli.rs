@@ -279,7 +279,7 @@ async fn bad_input_is_a_usage_error_naming_it_and_nothing_is_sent() {
         run,
         failed(
             2,
-            "error: the following required arguments were not provided:\n  --partner-id <TEXT>\n\nUsage: d360 get-partner --partner-id <TEXT>\n\nFor more information, try '--help'.\n"
+            "error: the following required arguments were not provided:\n  --partner-id <TEXT>\n\n  tip: give --partner-id, or set D360_PARTNER_ID once for every command\n\nUsage: d360 get-partner --partner-id <TEXT>\n\nFor more information, try '--help'.\n"
         )
     );
     let run = d360(&["get-partner", "--partner-id", ""], &env, None).await;
@@ -416,7 +416,73 @@ async fn a_5xx_or_no_answer_is_exit_5() {
         None,
     )
     .await;
-    assert_eq!(run, failed(5, "d360: could not connect to the hub\n"));
+    // Where it tried (no path: the partner id stays out), why, and how often.
+    assert_eq!(
+        run,
+        failed(
+            5,
+            &format!("d360: could not connect to {closed}: connection refused (4 attempts)\n")
+        )
+    );
+}
+
+/// `http://127.0.0.1:PORT` of a port nothing listens on.
+fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
+}
+
+#[tokio::test]
+async fn a_connection_failure_names_the_origin_the_cause_and_the_attempts() {
+    let closed = closed_port();
+    // A base URL with a path prefix, and ids in the path: the message names the origin only.
+    let base_url = format!("{closed}/prefix");
+    let key = [
+        ("D360_PARTNER_API_KEY", "k"),
+        ("D360_PARTNER_BASE_URL", base_url.as_str()),
+    ];
+    let refused = format!("d360: could not connect to {closed}: connection refused (4 attempts)\n");
+    for args in [
+        &[
+            "patch-partner",
+            "--partner-id",
+            "p-secret",
+            "--webhook-url",
+            "https://a.example",
+        ][..],
+        &[
+            "api",
+            "POST",
+            "/api/v2/partners/{partner_id}/x",
+            "-p",
+            "partner_id=p-secret",
+            "-q",
+            "a=b",
+        ],
+    ] {
+        // A refused connection is retried for every method: the hub never saw the request.
+        assert_eq!(
+            d360(args, &key, None).await,
+            failed(5, &refused),
+            "{args:?}"
+        );
+    }
+    // The token flow's login.
+    let login = [
+        ("D360_PARTNER_USERNAME", MockHub::USERNAME),
+        ("D360_PARTNER_PASSWORD", MockHub::PASSWORD),
+        ("D360_PARTNER_BASE_URL", base_url.as_str()),
+    ];
+    let run = d360(&["get-partner", "--partner-id", "p-secret"], &login, None).await;
+    assert_eq!(
+        run,
+        failed(
+            5,
+            &format!(
+                "d360: authentication failed: the token endpoint at {closed} did not answer: connection refused\n"
+            )
+        )
+    );
 }
 
 #[tokio::test]
@@ -609,9 +675,66 @@ async fn api_sends_a_raw_request_with_the_same_output_and_exit_codes() {
         run,
         failed(
             2,
-            "error: `G T` is not an HTTP method\n\nUsage: d360 api [OPTIONS] <METHOD> <PATH>\n\nFor more information, try '--help'.\n"
+            "error: invalid value 'G T' for '<METHOD>'\n  [possible values: GET, POST, PUT, PATCH, DELETE]\n\n  tip: a similar value exists: 'GET'\n\nFor more information, try '--help'.\n"
         )
     );
+}
+
+#[tokio::test]
+async fn api_sends_only_the_methods_its_help_lists() {
+    let hub = MockHub::start().await;
+    for method in ["FOO", "HEAD", "options"] {
+        let run = d360_on(&hub, &["api", method, "/x"]).await;
+        assert_eq!(
+            run,
+            failed(
+                2,
+                &format!(
+                    "error: invalid value '{method}' for '<METHOD>'\n  [possible values: GET, POST, PUT, PATCH, DELETE]\n\nFor more information, try '--help'.\n"
+                )
+            )
+        );
+    }
+    assert!(hub.requests().is_empty());
+    // In any case, as sent.
+    let run = d360_on(&hub, &["api", "delete", "/x", "--dry-run"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("{\"method\":\"DELETE\","), "{run:?}");
+    // The help and the completions list the same methods.
+    let help = d360(&["api", "--help"], &[], None).await;
+    assert_eq!((help.code, help.stderr.as_str()), (0, ""));
+    insta::assert_snapshot!("api_help", help.stdout);
+    let bash = d360(&["completion", "bash"], &[], None).await;
+    assert!(
+        bash.stdout.contains("--help GET POST PUT PATCH DELETE\""),
+        "{}",
+        bash.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_command_that_sends_a_body_refuses_to_send_none() {
+    let hub = MockHub::start().await;
+    hub.set(PATCH_PARTNER, Ok(partner()));
+    let usage = "\n\nUsage: d360 patch-partner [OPTIONS] --partner-id <TEXT>\n\nFor more information, try '--help'.\n";
+    let refused = format!(
+        "error: `patch-partner` needs a request body: give at least one of its fields (--webhook-url, --partner-redirect-url, --allow-client-to-add-phone-no), or --body FILE (- for stdin){usage}"
+    );
+    for args in [
+        &["patch-partner", "--partner-id", "p-1"][..],
+        &["patch-partner", "--partner-id", "p-1", "--dry-run"],
+    ] {
+        assert_eq!(d360_on(&hub, args).await, failed(2, &refused), "{args:?}");
+        // Input is checked before credentials are read.
+        assert_eq!(d360(args, &[], None).await, failed(2, &refused), "{args:?}");
+    }
+    assert!(hub.requests().is_empty());
+    // An empty object is a body given on purpose.
+    let url = hub.base_url();
+    let args = ["patch-partner", "--partner-id", "p-1", "--body", "-"];
+    let run = d360(&args, &env(&url), Some("{}")).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(hub.requests_to(PATCH_PARTNER)[0].body_text(), "{}");
 }
 
 #[tokio::test]
@@ -637,4 +760,431 @@ async fn help_lists_the_operations_by_tag() {
     let operation = d360(&["patch-partner", "--help"], &[], None).await;
     assert_eq!(operation.code, 0);
     insta::assert_snapshot!("patch_partner_help", operation.stdout);
+}
+
+/// Usage error text as clap prints it for `d360 {command}`.
+fn usage_error(message: &str, usage: &str) -> String {
+    format!("error: {message}\n\nUsage: d360 {usage}\n\nFor more information, try '--help'.\n")
+}
+
+const API_USAGE: &str = "api [OPTIONS] <METHOD> <PATH>";
+
+#[tokio::test]
+async fn api_refuses_a_path_in_the_command_lines_terms() {
+    let hub = MockHub::start().await;
+    for (args, message) in [
+        (
+            &["api", "GET", "/api/v2/partners/x?a=1&b=2"][..],
+            "the path `/api/v2/partners/x?a=1&b=2` holds a query (`?a=1&b=2`): give each query parameter with -q name=value",
+        ),
+        (
+            &["api", "GET", "/api/v2/partners/x#top"],
+            "the path `/api/v2/partners/x#top` holds a fragment (`#top`), which is never sent: leave it out",
+        ),
+        (
+            &["api", "GET", "/api/v2/partners/a b"],
+            "the path `/api/v2/partners/a b` holds ' ', which a path cannot hold as written: put the value in a {placeholder} and give it with -p name=value, which encodes it",
+        ),
+        (
+            &["api", "GET", "/api/v2/partners/a%2Fb"],
+            "the path `/api/v2/partners/a%2Fb` holds '%', which a path cannot hold as written: put the value in a {placeholder} and give it with -p name=value, which encodes it",
+        ),
+        (
+            &["api", "GET", "/api/v2/partners/x", "-p", "nope=1"],
+            "-p nope=1: the path `/api/v2/partners/x` has no {nope} (-p name=value fills the path's {name}; it has none)",
+        ),
+        (
+            &[
+                "api",
+                "GET",
+                "/api/v2/partners/{partner_id}/channels/{channel_id}",
+                "-p",
+                "partner_id=p",
+                "-p",
+                "nope=1",
+            ],
+            "-p nope=1: the path `/api/v2/partners/{partner_id}/channels/{channel_id}` has no {nope} (-p name=value fills the path's {name}; it has {partner_id}, {channel_id})",
+        ),
+        (
+            &[
+                "api",
+                "GET",
+                "/api/v2/partners/{partner_id}/channels/{channel_id}",
+                "-p",
+                "partner_id=p",
+            ],
+            "the path `/api/v2/partners/{partner_id}/channels/{channel_id}` has {channel_id}: give -p channel_id=VALUE",
+        ),
+        (
+            &["api", "GET", "/api/v2/partners/{partner_id}"],
+            "the path `/api/v2/partners/{partner_id}` has {partner_id}: give -p partner_id=VALUE, or set D360_PARTNER_ID",
+        ),
+    ] {
+        let expected = failed(2, &usage_error(message, API_USAGE));
+        assert_eq!(d360_on(&hub, args).await, expected, "{args:?}");
+        // The same without credentials: input is checked first.
+        assert_eq!(d360(args, &[], None).await, expected, "{args:?}");
+    }
+    assert!(hub.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_base_url_the_command_line_cannot_use_is_refused_in_its_terms() {
+    let get = ["get-partner", "--partner-id", "p-1"];
+    let get_usage = "get-partner [OPTIONS] --partner-id <TEXT>";
+    let plain = "plain http:// is allowed only for this machine (localhost, 127.0.0.1, [::1]); credentials would cross the network unencrypted, so give the hub's https:// URL";
+    let user_info = "credentials in the URL are not taken; they come from the environment only: set D360_PARTNER_API_KEY (or D360_PARTNER_BEARER_TOKEN, or D360_PARTNER_USERNAME and D360_PARTNER_PASSWORD)";
+    let key = ("D360_PARTNER_API_KEY", "k");
+    for (url, shown, why) in [
+        ("http://example.com", "http://example.com", plain),
+        (
+            "http://hub.example:8080/prefix?k=v",
+            "http://hub.example:8080",
+            plain,
+        ),
+        (
+            "https://user:url-secret@hub.example/x",
+            "https://…@hub.example",
+            user_info,
+        ),
+        (
+            "http://user:url-secret@127.0.0.1:9",
+            "http://…@127.0.0.1:9",
+            user_info,
+        ),
+    ] {
+        let mut flag = get.to_vec();
+        flag.extend(["--base-url", url]);
+        for (args, env, message) in [
+            (
+                flag.clone(),
+                vec![key],
+                format!("--base-url {shown}: {why}"),
+            ),
+            (flag, vec![], format!("--base-url {shown}: {why}")),
+            (
+                get.to_vec(),
+                vec![key, ("D360_PARTNER_BASE_URL", url)],
+                format!("D360_PARTNER_BASE_URL={shown}: {why}"),
+            ),
+        ] {
+            let run = d360(&args, &env, None).await;
+            assert_eq!(
+                run,
+                failed(2, &usage_error(&message, get_usage)),
+                "{args:?} {env:?}"
+            );
+        }
+    }
+    let run = d360(&get, &[key, ("D360_PARTNER_BASE_URL", " ")], None).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            &usage_error(
+                "D360_PARTNER_BASE_URL is set but empty: unset it for the default hub, or set the hub's https:// URL",
+                get_usage
+            )
+        )
+    );
+    // This machine over plain http is the mock hub's case, and https anywhere.
+    let hub = MockHub::start().await;
+    hub.set(GET_PARTNER, Ok(partner()));
+    let local = hub.base_url().replace("127.0.0.1", "localhost");
+    let run = d360(
+        &get,
+        &[
+            ("D360_PARTNER_API_KEY", MockHub::API_KEY),
+            ("D360_PARTNER_BASE_URL", &local),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(run, ok("{\"brand_name\":\"Acme\",\"id\":\"p-1\"}\n"));
+    let run = d360(
+        &[
+            "--dry-run",
+            "--base-url",
+            "https://hub.example:8443/v",
+            "get-partner",
+            "--partner-id",
+            "p-1",
+        ],
+        &[key],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.starts_with(
+            "{\"method\":\"GET\",\"url\":\"https://hub.example:8443/v/api/v2/partners/p-1\""
+        ),
+        "{run:?}"
+    );
+}
+
+#[tokio::test]
+async fn api_fills_partner_id_from_the_environment_unless_given() {
+    let hub = MockHub::start().await;
+    let path = "/api/v2/partners/{partner_id}/balance";
+    hub.route(Method::GET, path, Ok(json!({"balance": 1})));
+    let url = hub.base_url();
+    let mut env = env(&url);
+    env.push(("D360_PARTNER_ID", "p-env"));
+    let run = d360(&["api", "GET", path], &env, None).await;
+    assert_eq!(run, ok("{\"balance\":1}\n"));
+    let run = d360(&["api", "GET", path, "-p", "partner_id=p-flag"], &env, None).await;
+    assert_eq!(run, ok("{\"balance\":1}\n"));
+    let paths: Vec<String> = hub
+        .requests_to_route(Method::GET, path)
+        .into_iter()
+        .map(|request| request.path)
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v2/partners/p-env/balance",
+            "/api/v2/partners/p-flag/balance"
+        ]
+    );
+    // A path without {partner_id} takes nothing from it.
+    let run = d360(&["api", "GET", "/api/v2/x", "--dry-run"], &env, None).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!("\"url\":\"{url}/api/v2/x\"")),
+        "{run:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_needs_no_credentials_and_marks_them_absent() {
+    let expected = |method: &str, url: &str, body: &str| {
+        format!(
+            "{{\"method\":\"{method}\",\"url\":\"{url}\",\"headers\":{{\"accept\":\"application/json\",{}\"user-agent\":\"d360-partner-cli/{v} d360-partner-rust/{v}\",\"x-api-key\":\"[absent: set D360_PARTNER_API_KEY]\"}},\"body\":{body}}}\n",
+            if body == "null" {
+                ""
+            } else {
+                "\"content-type\":\"application/json\","
+            },
+            v = env!("CARGO_PKG_VERSION")
+        )
+    };
+    let run = d360(
+        &["--dry-run", "get-partner", "--partner-id", "p-1"],
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(
+        run,
+        ok(&expected(
+            "GET",
+            "https://hub.360dialog.io/api/v2/partners/p-1",
+            "null"
+        ))
+    );
+    let run = d360(
+        &[
+            "patch-partner",
+            "--webhook-url",
+            "https://a.example",
+            "--dry-run",
+        ],
+        &[
+            ("D360_PARTNER_ID", "p-2"),
+            ("D360_PARTNER_BASE_URL", "http://127.0.0.1:9"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(
+        run,
+        ok(&expected(
+            "PATCH",
+            "http://127.0.0.1:9/api/v2/partners/p-2",
+            "{\"webhook_url\":\"https://a.example\"}"
+        ))
+    );
+    let run = d360(
+        &[
+            "api",
+            "POST",
+            "/api/v2/partners/{partner_id}/x",
+            "-q",
+            "a=b",
+            "--dry-run",
+        ],
+        &[("D360_PARTNER_ID", "p-3")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        run,
+        ok(&expected(
+            "POST",
+            "https://hub.360dialog.io/api/v2/partners/p-3/x?a=b",
+            "null"
+        ))
+    );
+    // Credentials set but unusable still fail: the run would.
+    let run = d360(
+        &["--dry-run", "get-partner", "--partner-id", "p-1"],
+        &[("D360_PARTNER_USERNAME", "u@example.com")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        run,
+        failed(
+            4,
+            "d360: invalid client configuration: D360_PARTNER_USERNAME is set but D360_PARTNER_PASSWORD is not\n"
+        )
+    );
+    // Without --dry-run, no credentials is still exit 4.
+    let run = d360(
+        &["get-partner", "--partner-id", "p-1"],
+        &[("D360_PARTNER_BASE_URL", "http://127.0.0.1:9")],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 4, "{run:?}");
+}
+
+/// An environment variable of a run: name and value.
+type Var<'a> = (&'a str, &'a str);
+
+/// Whether `line` spells a library method: `.name(`.
+fn names_a_method(line: &str) -> bool {
+    line.match_indices('.').any(|(at, _)| {
+        let rest = &line[at + 1..];
+        let name = rest
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+            .unwrap_or(rest.len());
+        name > 0 && rest[name..].starts_with('(')
+    })
+}
+
+#[tokio::test]
+async fn no_message_of_the_command_line_names_a_library_method() {
+    assert!(names_a_method(
+        "give query parameters with `.query(name, value)`"
+    ));
+    assert!(names_a_method(
+        "use https://, or .allow_insecure_http(true) if you must"
+    ));
+    assert!(!names_a_method("give -q name=value (e.g. -q a=1)"));
+    let key = ("D360_PARTNER_API_KEY", "k");
+    let local = ("D360_PARTNER_BASE_URL", "http://127.0.0.1:9");
+    // Every path on which the library's message names one of its methods, reached from the
+    // command line: a raw path with a query, a character to encode, a -p naming no
+    // placeholder; a base URL over plain http or with user info; a body left out; no
+    // credentials.
+    let cases: [(&[&str], Vec<Var>); 12] = [
+        (&["api", "GET", "/api/v2/partners/x?a=1"], vec![key, local]),
+        (&["api", "GET", "/api/v2/partners/x#a"], vec![key, local]),
+        (&["api", "GET", "/api/v2/partners/a b"], vec![key, local]),
+        (&["api", "GET", "/api/v2/partners/a%20b"], vec![key, local]),
+        (
+            &["api", "GET", "/api/v2/partners/x", "-p", "nope=1"],
+            vec![key, local],
+        ),
+        (
+            &["api", "GET", "/api/v2/partners/{partner_id}"],
+            vec![key, local],
+        ),
+        (
+            &[
+                "--base-url",
+                "http://example.com",
+                "get-partner",
+                "--partner-id",
+                "p",
+            ],
+            vec![key],
+        ),
+        (
+            &["api", "GET", "/x"],
+            vec![key, ("D360_PARTNER_BASE_URL", "http://example.com")],
+        ),
+        (
+            &[
+                "--base-url",
+                "https://u:p@example.com",
+                "get-partner",
+                "--partner-id",
+                "p",
+            ],
+            vec![key],
+        ),
+        (
+            &["api", "GET", "/x"],
+            vec![key, ("D360_PARTNER_BASE_URL", "https://u:p@example.com")],
+        ),
+        (&["patch-partner", "--partner-id", "p"], vec![key, local]),
+        (&["get-partner", "--partner-id", "p"], vec![local]),
+    ];
+    for (args, env) in cases {
+        for dry_run in [false, true] {
+            let mut args = args.to_vec();
+            if dry_run {
+                args.push("--dry-run");
+            }
+            let run = d360(&args, &env, None).await;
+            // Each fails, but for a dry run without credentials, which needs none.
+            let no_credentials = !env.contains(&key);
+            assert_eq!(
+                run.code == 0,
+                dry_run && no_credentials,
+                "{args:?}: {run:?}"
+            );
+            for line in run.stderr.lines() {
+                assert!(!names_a_method(line), "{args:?} {env:?}: {line}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_missing_or_empty_partner_id_names_the_flag_and_the_variable() {
+    let hub = MockHub::start().await;
+    let url = hub.base_url();
+    let mut env = env(&url);
+    let run = d360(
+        &["patch-partner", "--webhook-url", "https://a.example"],
+        &env,
+        None,
+    )
+    .await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            "error: the following required arguments were not provided:\n  --partner-id <TEXT>\n\n  tip: give --partner-id, or set D360_PARTNER_ID once for every command\n\nUsage: d360 patch-partner --partner-id <TEXT> --webhook-url <TEXT>\n\nFor more information, try '--help'.\n"
+        )
+    );
+    // Exported without its value.
+    env.push(("D360_PARTNER_ID", " "));
+    let run = d360(&["get-partner"], &env, None).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            &usage_error(
+                "D360_PARTNER_ID is set but empty: set it to the partner's id, or give --partner-id",
+                "get-partner [OPTIONS] --partner-id <TEXT>"
+            )
+        )
+    );
+    let run = d360(&["api", "GET", "/api/v2/partners/{partner_id}"], &env, None).await;
+    assert_eq!(
+        run,
+        failed(
+            2,
+            &usage_error(
+                "the path `/api/v2/partners/{partner_id}` has {partner_id}, and D360_PARTNER_ID is set but empty: set it to the partner's id, or give -p partner_id=VALUE",
+                API_USAGE
+            )
+        )
+    );
+    assert!(hub.requests().is_empty());
 }

@@ -795,7 +795,7 @@ async fn send_exits_by_the_receivers_answer() {
         run,
         failed(
             5,
-            &format!("d360: could not connect to the receiver at {closed}\n")
+            &format!("d360: could not connect to the receiver at {closed}: connection refused\n")
         )
     );
 }
