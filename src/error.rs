@@ -241,7 +241,8 @@ impl TransportError {
             kind,
             origin: url.origin().ascii_serialization(),
             attempts: 1,
-            source,
+            // reqwest's error names the whole URL, path and query included; `origin` is kept.
+            source: source.without_url(),
         }
     }
 

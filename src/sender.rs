@@ -85,10 +85,18 @@ impl Sender {
         let mut request = self
             .http()?
             .post(url.clone())
+            .timeout(self.timeout)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body.into());
         if let Some(signature) = signature {
-            request = request.header(crate::verify::SIGNATURE_HEADER, signature);
+            let value = reqwest::header::HeaderValue::from_str(signature).map_err(|_| {
+                Error::InvalidRequest(
+                    "the signature cannot be a header value: it holds a control character or \
+                     a byte outside visible ASCII"
+                        .into(),
+                )
+            })?;
+            request = request.header(crate::verify::SIGNATURE_HEADER, value);
         }
         let response = request
             .send()
@@ -101,9 +109,9 @@ impl Sender {
         if let Some(http) = self.http.get() {
             return Ok(http);
         }
+        // The timeout is set per delivery, so `timeout(..)` holds after the first one too.
         let http = crate::tls::configure(reqwest::ClientBuilder::new(), &[])?
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(self.timeout)
             .user_agent(concat!(
                 "d360-partner-webhook-sender/",
                 env!("CARGO_PKG_VERSION")

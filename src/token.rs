@@ -180,7 +180,7 @@ impl TokenSource {
                     Err(_) => "the token endpoint did not answer".into(),
                 },
                 trace_id: None,
-                cause: Some(Arc::new(error)),
+                cause: Some(Arc::new(error.without_url())),
             },
             transient: true,
             retry_after: None,

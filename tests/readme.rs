@@ -63,7 +63,11 @@ fn anchor(heading: &str) -> String {
 #[test]
 fn every_code_block_names_its_language_and_no_rust_block_hides_lines() {
     for (info, body) in blocks() {
-        assert!(!info.is_empty(), "a code block without a language:\n{}", body.join("\n"));
+        assert!(
+            !info.is_empty(),
+            "a code block without a language:\n{}",
+            body.join("\n")
+        );
         if info.starts_with("rust") {
             for line in body {
                 let trimmed = line.trim_start();
@@ -133,7 +137,9 @@ fn the_usage_snippet_lists_every_crate_the_examples_use() {
         .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
         .collect();
     assert!(
-        manifest.iter().any(|line| line.starts_with("d360-partner =") && line.contains("\"mock\"")),
+        manifest
+            .iter()
+            .any(|line| line.starts_with("d360-partner =") && line.contains("\"mock\"")),
         "the mock feature as a dev-dependency: {manifest:?}"
     );
     let mut used = BTreeSet::new();
@@ -142,7 +148,15 @@ fn the_usage_snippet_lists_every_crate_the_examples_use() {
             continue;
         }
         for line in body {
-            for name in ["tokio", "serde_json", "serde", "futures", "anyhow", "axum", "bytes"] {
+            for name in [
+                "tokio",
+                "serde_json",
+                "serde",
+                "futures",
+                "anyhow",
+                "axum",
+                "bytes",
+            ] {
                 let path = format!("{name}::");
                 let used_here = line.match_indices(&path).any(|(at, _)| {
                     at == 0
@@ -155,7 +169,10 @@ fn the_usage_snippet_lists_every_crate_the_examples_use() {
             }
         }
     }
-    assert!(used.contains("tokio") && used.contains("serde_json"), "{used:?}");
+    assert!(
+        used.contains("tokio") && used.contains("serde_json"),
+        "{used:?}"
+    );
     for name in &used {
         assert!(
             listed.contains(name),

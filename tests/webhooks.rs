@@ -389,3 +389,21 @@ async fn a_sender_that_cannot_connect_names_the_receivers_origin_not_the_hub() {
         (format!("http://127.0.0.1:{port}").as_str(), 1)
     );
 }
+
+#[tokio::test]
+async fn a_signature_that_cannot_be_a_header_is_refused_before_sending() {
+    let sender = Sender::new(SECRET).unwrap();
+    let error = sender
+        .send_with_signature(
+            "http://127.0.0.1:9/hook",
+            BODY,
+            Some("abc\r\nx-injected: 1"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid request: the signature cannot be a header value: it holds a control character or a byte outside visible ASCII"
+    );
+    assert!(!error.request_sent());
+}

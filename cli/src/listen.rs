@@ -10,7 +10,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Bytes, Incoming};
 use hyper::header::{ALLOW, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::convert::Infallible;
 use std::io::Write;
@@ -26,12 +26,18 @@ pub const DEFAULT_PORT: u16 = 8360;
 pub const GRACE: Duration = Duration::from_secs(5);
 /// How much of a body over the limit is read and dropped while the 413 goes out.
 const DRAIN_BYTES: u64 = 16 * 1024 * 1024;
+/// How long a sender may take to send a request's headers, then its body: a slow or stalled
+/// one is cut off instead of holding its connection open for ever.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What every connection shares.
 struct State {
     verifier: Verifier,
     /// Whether a previous secret is accepted too (for the messages).
     rotation: bool,
+    /// Hands each delivery's lines to the thread that writes stdout.
+    stdout: Stdout,
     /// Notified when stdout cannot be written: the listener stops, exit 1.
     stdout_broken: Notify,
 }
@@ -80,6 +86,7 @@ pub async fn listen(matches: &ArgMatches) -> Result<ExitCode, String> {
     let state = Arc::new(State {
         verifier,
         rotation,
+        stdout: Stdout::start(),
         stdout_broken: Notify::new(),
     });
     let graceful = GracefulShutdown::new();
@@ -92,6 +99,8 @@ pub async fn listen(matches: &ArgMatches) -> Result<ExitCode, String> {
                         deliver(request, state.clone())
                     });
                     let connection = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(HEADER_TIMEOUT)
                         .serve_connection(TokioIo::new(stream), service);
                     let connection = graceful.watch(connection);
                     // A connection ends when the sender drops it; that is not worth a line.
@@ -154,7 +163,17 @@ async fn deliver(
     }
     let (parts, mut body) = request.into_parts();
     let limit = state.verifier.body_limit();
-    let body = match read_body(&mut body, limit).await {
+    let read = tokio::time::timeout(BODY_TIMEOUT, read_body(&mut body, limit)).await;
+    let Ok(read) = read else {
+        return Ok(refuse(
+            StatusCode::REQUEST_TIMEOUT,
+            &format!(
+                "the body did not arrive within {} s",
+                BODY_TIMEOUT.as_secs()
+            ),
+        ));
+    };
+    let body = match read {
         Ok(bytes) => bytes,
         Err(BodyRefused::TooLarge(size)) => {
             let cause = match size {
@@ -177,7 +196,7 @@ async fn deliver(
                 .iter()
                 .flat_map(|event| webhook::event_line(event.raw()))
                 .collect();
-            match print(&lines) {
+            match state.stdout.print(lines).await {
                 Ok(()) => Ok(answer(StatusCode::OK, "")),
                 Err(error) => {
                     // The event reached nobody: the hub is told to deliver it again.
@@ -257,12 +276,35 @@ fn answer(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
     response
 }
 
-/// Writes a delivery's lines to stdout in one locked write, flushed: lines of deliveries
-/// answered at the same time never interleave.
-fn print(lines: &[u8]) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(lines)?;
-    stdout.flush()
+/// The thread that writes stdout. A reader that stops reading (a pipe into `less`, a full
+/// pipe) blocks that thread only: the listener goes on accepting and answering signals.
+struct Stdout {
+    lines: std::sync::mpsc::Sender<(Vec<u8>, tokio::sync::oneshot::Sender<std::io::Result<()>>)>,
+}
+
+impl Stdout {
+    fn start() -> Stdout {
+        let (lines, queue) =
+            std::sync::mpsc::channel::<(Vec<u8>, tokio::sync::oneshot::Sender<_>)>();
+        std::thread::spawn(move || {
+            for (bytes, written) in queue {
+                // One locked write, flushed: the lines of deliveries answered at the same time
+                // never interleave.
+                let mut stdout = std::io::stdout().lock();
+                let result = stdout.write_all(&bytes).and_then(|()| stdout.flush());
+                let _ = written.send(result);
+            }
+        });
+        Stdout { lines }
+    }
+
+    /// Writes a delivery's lines; done once they are out.
+    async fn print(&self, bytes: Vec<u8>) -> std::io::Result<()> {
+        let (written, done) = tokio::sync::oneshot::channel();
+        let gone = || std::io::Error::other("the stdout writer stopped");
+        self.lines.send((bytes, written)).map_err(|_| gone())?;
+        done.await.map_err(|_| gone())?
+    }
 }
 
 /// One line on stderr, in one locked write.

@@ -211,12 +211,14 @@ async fn send(matches: &ArgMatches) -> Result<ExitCode, String> {
             }))
         }
         Err(Error::Transport(error)) => {
+            // The origin only: the URL's path or query may hold the receiver's token.
+            let origin = error.origin();
             let mut what = if error.is_connect() {
-                format!("could not connect to the receiver at {url}")
+                format!("could not connect to the receiver at {origin}")
             } else if error.is_timeout() {
-                format!("the receiver at {url} did not answer within 10 s")
+                format!("the receiver at {origin} did not answer within 10 s")
             } else {
-                format!("the connection to the receiver at {url} broke before it answered")
+                format!("the connection to the receiver at {origin} broke before it answered")
             };
             if !error.is_timeout()
                 && let Some(cause) = exit::cause(&*error)

@@ -496,6 +496,48 @@ async fn sigterm_and_sigint_stop_it_with_exit_0() {
     assert_eq!((code, stdout, stderr), (0, vec![], vec![]));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_that_stops_reading_stdout_stalls_nothing_but_its_own_deliveries() {
+    let hub = Arc::new(MockHub::start().await);
+    let mut child = tokio::process::Command::new(D360)
+        .args(["webhook", "listen", "--port", "0"])
+        .env_clear()
+        .envs(hub_secret())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("d360 starts");
+    // Held open and never read: once the pipe is full, a write to it blocks.
+    let _unread_stdout = child.stdout.take().unwrap();
+    let (mut stderr, _) = forward(child.stderr.take().unwrap());
+    let first = within(stderr.recv()).await.expect("the listening line");
+    let url = format!("{}/hook", first.replace("listening on ", ""));
+    let big = |n: usize| {
+        json!({"id": format!("ev-{n}"), "event": "e", "data": "x".repeat(40_000)}).to_string()
+    };
+    // A pipe holds 64 KiB: the third of these cannot be written, so it is never answered.
+    let mut stalled = tokio::task::JoinSet::new();
+    for n in 0..4 {
+        let (hub, url, body) = (hub.clone(), url.clone(), big(n));
+        stalled.spawn(async move { hub.deliver_signed(&url, body).await });
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The listener still answers what needs no stdout, and stops on a signal.
+    let forged = hub.deliver_raw(&url, r#"{"event":"e"}"#, None);
+    assert_eq!(within(forged).await.unwrap(), 401);
+    let pid = child.id().expect("still running").to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-s", "TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = within(child.wait()).await.unwrap();
+    assert_eq!(status.code(), Some(0));
+    stalled.abort_all();
+}
+
 #[tokio::test]
 async fn a_delivery_it_cannot_print_is_answered_500_and_it_stops_with_exit_1() {
     let hub = MockHub::start().await;
@@ -784,10 +826,12 @@ async fn send_exits_by_the_receivers_answer() {
         );
     }
     // No connection: exit 5, nothing on stdout.
-    let closed = {
+    // Its origin only: the path and query (a token here) stay out of the message.
+    let origin = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}/hook", listener.local_addr().unwrap())
+        format!("http://{}", listener.local_addr().unwrap())
     };
+    let closed = format!("{origin}/hook?token=receiver-token-1");
     let args = args(&closed);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let run = d360(&args, &hub_secret(), "").await;
@@ -795,7 +839,7 @@ async fn send_exits_by_the_receivers_answer() {
         run,
         failed(
             5,
-            &format!("d360: could not connect to the receiver at {closed}: connection refused\n")
+            &format!("d360: could not connect to the receiver at {origin}: connection refused\n")
         )
     );
 }

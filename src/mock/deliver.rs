@@ -41,7 +41,7 @@ impl MockHub {
     /// POSTs `body` to `url` exactly as given, signed as the hub signs: for bodies a receiver
     /// must refuse although the signature is good (not JSON, too large).
     pub async fn deliver_signed(&self, url: &str, body: impl Into<Vec<u8>>) -> crate::Result<u16> {
-        Ok(Self::sender().send(url, body).await?.as_u16())
+        Ok(self.sender.send(url, body).await?.as_u16())
     }
 
     /// POSTs `body` to `url` exactly as given, with `signature` as the `x-360dialog-signature`
@@ -52,7 +52,8 @@ impl MockHub {
         body: impl Into<Vec<u8>>,
         signature: Option<&str>,
     ) -> crate::Result<u16> {
-        let status = Self::sender()
+        let status = self
+            .sender
             .send_with_signature(url, body, signature)
             .await?;
         Ok(status.as_u16())
@@ -61,12 +62,9 @@ impl MockHub {
     /// The `x-360dialog-signature` the hub sends with `body`: its HMAC-SHA256 under
     /// [`PLATFORM_SECRET`](Self::PLATFORM_SECRET), in lowercase hex.
     pub fn signature(body: &[u8]) -> String {
-        Self::sender().sign(body)
-    }
-
-    fn sender() -> crate::webhooks::Sender {
         crate::webhooks::Sender::new(Self::PLATFORM_SECRET)
             .expect("the mock platform secret is not empty")
+            .sign(body)
     }
 
     /// The URL the hub sends the browser to when `client` finished integrated onboarding:

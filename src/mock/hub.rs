@@ -19,6 +19,8 @@ pub struct MockHub {
     server: Option<MockServer>,
     address: SocketAddr,
     pub(super) state: Arc<Mutex<HubState>>,
+    /// Signs and sends the hub's webhook deliveries (its HTTP client made on the first).
+    pub(super) sender: crate::webhooks::Sender,
 }
 
 pub(super) type Responder = dyn Fn(&RecordedRequest) -> Result<Value, MockError> + Send + Sync;
@@ -91,6 +93,8 @@ impl MockHub {
             address: *server.address(),
             server: Some(server),
             state,
+            sender: crate::webhooks::Sender::new(Self::PLATFORM_SECRET)
+                .expect("the mock platform secret is not empty"),
         }
     }
 
