@@ -65,9 +65,13 @@ async fn receive(
     body: Body,
 ) -> (StatusCode, String) {
     let limit = verifier.body_limit();
-    let Ok(body) = axum::body::to_bytes(body, limit + 1).await else {
-        eprintln!("refused a delivery: the body is over {limit} bytes");
-        return (StatusCode::PAYLOAD_TOO_LARGE, format!("over {limit} bytes"));
+    let body = match axum::body::to_bytes(body, limit + 1).await {
+        Ok(body) => body,
+        // Over `limit + 1` bytes (axum stops reading there), or a body that broke off.
+        Err(error) => {
+            eprintln!("refused a delivery: its body is over {limit} bytes or broke off: {error}");
+            return (StatusCode::PAYLOAD_TOO_LARGE, format!("over {limit} bytes"));
+        }
     };
     // One body may hold one event or an array of them; the signature covers the whole body.
     match verifier.verify_all(&headers, &body) {

@@ -375,8 +375,10 @@ impl ClientBuilder {
     /// - the timeouts, [`timeout`](Self::timeout) and [`connect_timeout`](Self::connect_timeout)
     ///   (defaults 30 s and 10 s): the retry budget cuts each attempt's timeout relative to them;
     /// - TLS: this crate's backend with the operating system's roots and
-    ///   [`add_root_certificate`](Self::add_root_certificate) (TLS settings of the given builder
-    ///   are replaced);
+    ///   [`add_root_certificate`](Self::add_root_certificate). With the default `rustls`
+    ///   feature the given builder's TLS settings are replaced by a preconfigured rustls; with
+    ///   `native-tls` the platform backend is selected and the given builder's own TLS settings
+    ///   (such as accepting invalid certificates) stay in force, so do not set them there;
     /// - the user agent: [`user_agent`](Self::user_agent) followed by `d360-partner-rust/<version>`;
     /// - redirects are never followed (they would carry the credentials elsewhere).
     ///
@@ -443,7 +445,7 @@ impl ClientBuilder {
                 let taken = given.0.lock().unwrap_or_else(|e| e.into_inner()).take();
                 taken.ok_or_else(|| {
                     Error::Config(
-                        "the reqwest::ClientBuilder given to `.http(..)` has already built a client (for a clone of this builder); give each builder its own".into(),
+                        "the reqwest::ClientBuilder given to `.http(..)` was taken by an earlier build() of this builder or a clone of it; give each build its own".into(),
                     )
                 })?
             }

@@ -268,8 +268,8 @@ impl TransportError {
         &self.origin
     }
 
-    /// How many times the call sent the request (1 when it was not retried; the retries the
-    /// client's retry settings allow come on top of the first).
+    /// How many attempts the call made, this failed one included: 1 when it was not retried;
+    /// attempts that never connected and a repeat after a refreshed token count too.
     pub fn attempts(&self) -> u32 {
         self.attempts
     }

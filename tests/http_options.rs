@@ -480,6 +480,6 @@ fn their_builder_replaces_the_proxy_and_local_address_and_builds_one_client() {
     assert!(first.is_ok(), "{first:?}");
     assert_eq!(
         builder.build().unwrap_err().to_string(),
-        "invalid client configuration: the reqwest::ClientBuilder given to `.http(..)` has already built a client (for a clone of this builder); give each builder its own"
+        "invalid client configuration: the reqwest::ClientBuilder given to `.http(..)` was taken by an earlier build() of this builder or a clone of it; give each build its own"
     );
 }

@@ -192,10 +192,7 @@ async fn deliver(
     };
     match state.verifier.verify_all(&parts.headers, &body) {
         Ok(events) => {
-            let lines: Vec<u8> = events
-                .iter()
-                .flat_map(|event| webhook::event_line(event.raw()))
-                .collect();
+            let lines = webhook::event_lines(&events);
             match state.stdout.print(lines).await {
                 Ok(()) => Ok(answer(StatusCode::OK, "")),
                 Err(error) => {

@@ -6,7 +6,7 @@ use crate::commands::PARTNER_ID_ENV;
 use crate::output::Out;
 use crate::secret;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use d360_partner::onboarding::{Link, LinkError, Redirect};
+use d360_partner::onboarding::{Link, Redirect};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -161,9 +161,7 @@ fn link(matches: &ArgMatches) -> Result<ExitCode, String> {
             println!("{url}");
             Ok(ExitCode::SUCCESS)
         }
-        Err(LinkError::EmptyPartnerId) => Err(format!(
-            "the partner id is empty: give --partner-id or set {PARTNER_ID_ENV}"
-        )),
+        // An empty partner id and secret were refused above, each in the command line's terms.
         Err(error) => {
             eprintln!("d360: {error}");
             Ok(ExitCode::from(crate::exit::AUTH))

@@ -269,10 +269,7 @@ fn verify(matches: &ArgMatches) -> Result<ExitCode, String> {
     headers.insert(SIGNATURE_HEADER, value);
     match verifier.verify_all(&headers, &body) {
         Ok(events) => {
-            let lines: Vec<u8> = events
-                .iter()
-                .flat_map(|event| event_line(event.raw()))
-                .collect();
+            let lines = event_lines(&events);
             let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(&lines);
             let _ = stdout.flush();
@@ -366,9 +363,17 @@ pub fn cause(error: &VerifyError, signature: Signature, rotation: bool) -> Strin
     }
 }
 
+/// The events' lines, what `listen` and `verify` print: each event's bytes as received.
+pub fn event_lines(events: &[d360_partner::webhooks::Event]) -> Vec<u8> {
+    events
+        .iter()
+        .flat_map(|event| event_line(event.raw()))
+        .collect()
+}
+
 /// An event's bytes as received, as one line: without the JSON whitespace around it, each
 /// line break inside it (only ever whitespace between JSON tokens) made a space.
-pub fn event_line(raw: &[u8]) -> Vec<u8> {
+fn event_line(raw: &[u8]) -> Vec<u8> {
     let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
     let start = raw.iter().position(|b| !space(b)).unwrap_or(raw.len());
     let end = raw
