@@ -351,3 +351,52 @@ fn is_this_machine(url: &Url) -> bool {
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
 }
+
+/// The command line checks a few things the library checks too, to say them in its own terms;
+/// these pin the two to the same answers, so they cannot drift apart.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use d360_partner::{Client, Method};
+
+    fn client(base_url: &str) -> d360_partner::Result<Client> {
+        Client::builder().api_key("k").base_url(base_url).build()
+    }
+
+    #[test]
+    fn a_path_character_is_one_the_library_sends_as_written() {
+        let client = client("http://127.0.0.1:9").unwrap();
+        for c in (' '..='~').filter(|c| !"?#{}/".contains(*c)) {
+            let library = client
+                .request(Method::GET, format!("/a{c}b"))
+                .dry_run()
+                .is_ok();
+            assert_eq!(is_path_character(c), library, "{c:?}");
+            assert_eq!(check_raw_path(&format!("/a{c}b")).is_ok(), library, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn this_machine_is_where_the_library_allows_plain_http() {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+            "example.com",
+            "10.0.0.1",
+            "[::2]",
+            "localhost.example",
+            "0.0.0.0",
+        ] {
+            let url = format!("http://{host}:9");
+            let library = client(&url).is_ok();
+            assert_eq!(
+                is_this_machine(&Url::parse(&url).unwrap()),
+                library,
+                "{host}"
+            );
+        }
+    }
+}
