@@ -10,7 +10,8 @@
 //! it resolves every dependency with the features the repository's own build uses: with the
 //! repository's target directory, it compiles only its own crates. The `xtask` member is a
 //! stand-in with the real manifest and an empty program; the `examples` member one with the real
-//! dependencies and an empty library.
+//! dependencies and an empty library. Its tests are found by Cargo as files of `tests/` (the
+//! repository links its own as one binary per package, which the fixture tests are not).
 
 use crate::files::{self, copy, fresh_dir, read};
 use crate::spec::{self, Repo};
@@ -40,7 +41,7 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
     // the fixture `d360` would replace the repository's.
     let cli = read(&root.join("cli/Cargo.toml"))?;
     let cli = renamed_library(&cli).replacen("name = \"d360\"", "name = \"d360-fixtures\"", 1);
-    files::write(&dir.join("cli/Cargo.toml"), &cli)?;
+    files::write(&dir.join("cli/Cargo.toml"), discovered_tests(&cli))?;
     copy(&root.join(CLI_TESTS), &dir.join("cli/tests"))?;
     copy(
         &root.join("cli/tests/common"),
@@ -51,7 +52,7 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
     let manifest = read(&root.join("Cargo.toml"))?;
     files::write(&dir.join("Cargo.toml"), fixture_manifest(&manifest)?)?;
     let xtask = read(&root.join("xtask/Cargo.toml"))?;
-    files::write(&dir.join("xtask/Cargo.toml"), &xtask)?;
+    files::write(&dir.join("xtask/Cargo.toml"), discovered_tests(&xtask))?;
     files::write(
         &dir.join("xtask/src/main.rs"),
         "//! Stands in for the repository's xtask, so that this workspace resolves dependency\n\
@@ -110,10 +111,16 @@ fn fixture_manifest(manifest: &str) -> Result<String, String> {
     if !out.contains("[[bench]]") {
         return Err("the manifest declares no benchmark".into());
     }
-    out = without_tables(&out, "[[bench]]");
+    out = discovered_tests(&without_tables(&out, "[[bench]]"));
     out.push_str("\n[[bench]]\nname = \"pagination\"\nharness = false\n");
     out.push_str("\n[lib]\nname = \"d360_partner\"\n");
     Ok(out)
+}
+
+/// A manifest whose integration tests Cargo finds as the files of `tests/`: without
+/// `autotests = false` and the `[[test]]` targets (the repository's test files are not copied).
+fn discovered_tests(manifest: &str) -> String {
+    without_tables(manifest, "[[test]]").replace("\nautotests = false\n", "\n")
 }
 
 /// The examples' manifest for their stand-in: the library renamed, the examples (written for
@@ -203,6 +210,16 @@ mod tests {
             "{fixture}"
         );
         assert!(fixture.starts_with("[package]\nname = \"d360-partner-fixtures\""));
+    }
+
+    #[test]
+    fn the_fixture_tests_are_found_as_files_of_tests() {
+        let manifest = "[package]\nname = \"d360-partner\"\nautoexamples = false\nautotests = false\n\n[[bench]]\nname = \"request\"\n\n# one binary\n[[test]]\nname = \"integration\"\npath = \"tests/main.rs\"\n\n# its own process\n[[test]]\nname = \"secrets\"\npath = \"tests/secrets.rs\"\n[workspace]\nmembers = [\".\"]\n";
+        let fixture = fixture_manifest(manifest).unwrap();
+        assert_eq!(
+            fixture,
+            "[package]\nname = \"d360-partner-fixtures\"\nautoexamples = false\n\n\n\n[workspace]\nmembers = [\".\"]\n\n[[bench]]\nname = \"pagination\"\nharness = false\n\n[lib]\nname = \"d360_partner\"\n"
+        );
     }
 
     #[test]
