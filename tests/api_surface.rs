@@ -4,8 +4,9 @@
 //! traits each type implements. Hand-written items and generated ones alike (the generated
 //! files are read from `$OUT_DIR`, the same files `src/lib.rs` includes).
 //!
-//! A change of the public API shows up as a diff of `tests/snapshots/api_surface__api_surface.snap`;
-//! bless it with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test api_surface`).
+//! A change of the public API shows up as a diff of
+//! `tests/snapshots/integration__api_surface__api_surface.snap`; bless it with
+//! `cargo insta review` (or `INSTA_UPDATE=always cargo test --test integration api_surface`).
 //! With `CI=true` insta never writes and a difference fails the test.
 
 use quote::ToTokens;

@@ -2,7 +2,7 @@
 //! error type), as `{}` (one line: what failed) and `{:#}` (with its causes, each once), plus
 //! `?` into `Box<dyn Error>` and `d360_partner::Result`.
 
-mod common;
+use crate::common;
 
 use common::faulty::{Answer, FaultyServer};
 use common::{PARTNER_ID, client_for, error_json, hub_answering, partner};

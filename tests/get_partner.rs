@@ -1,6 +1,6 @@
 //! `get_partner`: `GET /api/v2/partners/{partner_id}` against a loopback mock server.
 
-mod common;
+use crate::common;
 
 use common::{API_KEY, PARTNER_ID, client, error_json, partner_json};
 use d360_partner::{Client, Error};

@@ -3,7 +3,7 @@
 //! builder's guards still hold: plain `http://` to another host is refused, credentials are
 //! required, redirects are not followed, the user agent keeps the client's name.
 
-mod common;
+use crate::common;
 
 use common::{API_KEY, PARTNER_ID, partner_json};
 use d360_partner::{Client, ClientBuilder, Error};

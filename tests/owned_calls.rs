@@ -5,7 +5,7 @@
 //! `tests/fixtures/api/pages.rs`.) Generated builders also have `dry_run()`, the same `DryRun`
 //! as raw requests and calls from data.
 
-mod common;
+use crate::common;
 
 use common::partner;
 use d360_partner::mock::MockHub;

@@ -2,7 +2,7 @@
 //! token flow makes one token request per run, transient failures are ridden out, and a 404
 //! ends the run with the hub's message on stderr and exit code 1, without retrying.
 
-mod common;
+use crate::common;
 
 use d360_partner::mock::{MockError, MockFault, MockHub};
 use d360_partner::operations::{GET_PARTNER, PATCH_PARTNER};

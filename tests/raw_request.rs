@@ -3,7 +3,7 @@
 //! credential mode, and the rules generated operations follow (retries by method, the size
 //! limit, the hub's errors).
 
-mod common;
+use crate::common;
 
 use d360_partner::mock::{MockError, MockFault, MockHub};
 use d360_partner::{Client, Error, Method};

@@ -1,7 +1,7 @@
 //! Against servers that fail on purpose: every call ends in success after retrying, or in a
 //! clear typed error, within a bounded time.
 
-mod common;
+use crate::common;
 
 use common::faulty::{Answer, FaultyServer};
 use common::{PARTNER_ID, client_for as client, error_json, partner_json};

@@ -2,7 +2,7 @@
 //! wait for it, refresh ahead of expiry, one refresh and one retry on a 401, and a refusal that
 //! names the server's message.
 
-mod common;
+use crate::common;
 
 use common::{PARTNER_ID, hub_answering, partner, partner_json};
 use d360_partner::mock::{MockError, MockHub};

@@ -2,7 +2,7 @@
 //! delivers: good events reach the application and are answered 200; forged, oversized and
 //! non-JSON deliveries are answered 401, 413 and 400, each logged, and never reach it.
 
-mod common;
+use crate::common;
 
 use d360_partner::mock::MockHub;
 use d360_partner::webhooks::SIGNATURE_HEADER;

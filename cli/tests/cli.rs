@@ -1,7 +1,7 @@
 //! The built `d360` binary, run as a script would run it, against the mock hub on 127.0.0.1:
 //! stdout, stderr and the exit code of every case asserted exactly.
 
-mod common;
+use crate::common;
 
 use common::{Run, on_a_terminal};
 use d360_partner::Method;

@@ -4,7 +4,7 @@
 //! `onboarding parse`. Stdout, stderr and the exit code of every case are asserted exactly; every
 //! wait is bounded, and a process still running when a test fails is killed by its PID.
 
-mod common;
+use crate::common;
 
 use common::Run;
 use d360_partner::mock::MockHub;

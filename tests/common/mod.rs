@@ -51,21 +51,18 @@ pub fn reported_executable(messages: &str, name: &str) -> Option<std::path::Path
         .find_map(|message| message["executable"].as_str().map(Into::into))
 }
 
-/// The example `name`, built the way `cargo test --workspace` builds it (so after that command
-/// this is a no-op), found through cargo's own report of the artifact.
+/// The example `name` as `cargo test --workspace` builds it, found through cargo's own report of
+/// the artifact: `cargo test --workspace --no-run`, after that command a no-op. A build of the
+/// example alone (`cargo build --workspace --example`) would not be: without the tests in its
+/// unit graph, the crates the tests share with build scripts (heck, quote, unicode-ident) are
+/// built for the build scripts alone, without debuginfo, and everything above them again.
 pub async fn example_binary(name: &str) -> std::path::PathBuf {
     let mut cargo = tokio::process::Command::new(env!("CARGO"));
     for variable in cargo_test_variables() {
         cargo.env_remove(variable);
     }
     let output = cargo
-        .args([
-            "build",
-            "--workspace",
-            "--example",
-            name,
-            "--message-format=json",
-        ])
+        .args(["test", "--workspace", "--no-run", "--message-format=json"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .kill_on_drop(true)
         .output();

@@ -9,7 +9,9 @@
 //! library name `d360_partner`, and every other member) and its `Cargo.lock`, so that a build of
 //! it resolves every dependency with the features the repository's own build uses: with the
 //! repository's target directory, it compiles only its own crates. The `xtask` member is a
-//! stand-in with the real manifest and an empty program.
+//! stand-in with the real manifest and an empty program; the `examples` member one with the real
+//! dependencies and an empty library. Its tests are found by Cargo as files of `tests/` (the
+//! repository links its own as one binary per package, which the fixture tests are not).
 
 use crate::files::{self, copy, fresh_dir, read};
 use crate::spec::{self, Repo};
@@ -39,7 +41,7 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
     // the fixture `d360` would replace the repository's.
     let cli = read(&root.join("cli/Cargo.toml"))?;
     let cli = renamed_library(&cli).replacen("name = \"d360\"", "name = \"d360-fixtures\"", 1);
-    files::write(&dir.join("cli/Cargo.toml"), &cli)?;
+    files::write(&dir.join("cli/Cargo.toml"), discovered_tests(&cli))?;
     copy(&root.join(CLI_TESTS), &dir.join("cli/tests"))?;
     copy(
         &root.join("cli/tests/common"),
@@ -49,15 +51,23 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
     files::write(&dir.join("README.md"), fixture_readme(&readme))?;
     let manifest = read(&root.join("Cargo.toml"))?;
     files::write(&dir.join("Cargo.toml"), fixture_manifest(&manifest)?)?;
-    copy(
-        &root.join("xtask/Cargo.toml"),
-        &dir.join("xtask/Cargo.toml"),
-    )?;
+    let xtask = read(&root.join("xtask/Cargo.toml"))?;
+    files::write(&dir.join("xtask/Cargo.toml"), discovered_tests(&xtask))?;
     files::write(
         &dir.join("xtask/src/main.rs"),
         "//! Stands in for the repository's xtask, so that this workspace resolves dependency\n\
          //! features as the repository's does and reuses its compiled dependencies.\n\
          fn main() {}\n",
+    )?;
+    let examples = read(&root.join("examples/Cargo.toml"))?;
+    files::write(
+        &dir.join("examples/Cargo.toml"),
+        examples_stand_in(&examples)?,
+    )?;
+    files::write(
+        &dir.join("examples/lib.rs"),
+        "//! Stands in for the repository's examples (written for the vendored operations), so\n\
+         //! that this workspace resolves dependency features as the repository's does.\n",
     )?;
     copy(&root.join(TESTS), &dir.join("tests"))?;
     copy(&root.join(BENCH), &dir.join("benches/pagination"))?;
@@ -101,13 +111,51 @@ fn fixture_manifest(manifest: &str) -> Result<String, String> {
     if !out.contains("[[bench]]") {
         return Err("the manifest declares no benchmark".into());
     }
-    while let Some(bench) = out.find("[[bench]]") {
-        let end = out[bench..].find("\n\n").map_or(out.len(), |n| bench + n);
-        out.replace_range(bench..end, "");
-    }
+    out = discovered_tests(&without_tables(&out, "[[bench]]"));
     out.push_str("\n[[bench]]\nname = \"pagination\"\nharness = false\n");
     out.push_str("\n[lib]\nname = \"d360_partner\"\n");
     Ok(out)
+}
+
+/// A manifest whose integration tests Cargo finds as the files of `tests/`: without
+/// `autotests = false` and the `[[test]]` targets (the repository's test files are not copied).
+fn discovered_tests(manifest: &str) -> String {
+    without_tables(manifest, "[[test]]").replace("\nautotests = false\n", "\n")
+}
+
+/// The examples' manifest for their stand-in: the library renamed, the examples (written for
+/// the vendored operations) replaced by an empty library.
+fn examples_stand_in(manifest: &str) -> Result<String, String> {
+    if !manifest.contains("[[example]]") {
+        return Err("examples/Cargo.toml declares no example".into());
+    }
+    let mut out = renamed_library(&without_tables(manifest, "[[example]]"));
+    out.push_str("\n[lib]\npath = \"lib.rs\"\n");
+    Ok(out)
+}
+
+/// `manifest` without its `header` tables (`[[bench]]`, `[[test]]`...): each from the comment
+/// lines right above it to the next blank line or table.
+fn without_tables(manifest: &str, header: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut skipping = false;
+    for line in manifest.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed == header {
+            while out.last().is_some_and(|l| l.trim_start().starts_with('#')) {
+                out.pop();
+            }
+            skipping = true;
+            continue;
+        }
+        if skipping && (trimmed.is_empty() || trimmed.starts_with('[')) {
+            skipping = false;
+        }
+        if !skipping {
+            out.push(line);
+        }
+    }
+    out.concat()
 }
 
 /// The README, whose examples are the crate's doctests, for the fixture client: the examples the
@@ -163,6 +211,26 @@ mod tests {
             "{fixture}"
         );
         assert!(fixture.starts_with("[package]\nname = \"d360-partner-fixtures\""));
+    }
+
+    #[test]
+    fn the_fixture_tests_are_found_as_files_of_tests() {
+        let manifest = "[package]\nname = \"d360-partner\"\nautoexamples = false\nautotests = false\n\n[[bench]]\nname = \"request\"\n\n# one binary\n[[test]]\nname = \"integration\"\npath = \"tests/main.rs\"\n\n# its own process\n[[test]]\nname = \"secrets\"\npath = \"tests/secrets.rs\"\n[workspace]\nmembers = [\".\"]\n";
+        let fixture = fixture_manifest(manifest).unwrap();
+        assert_eq!(
+            fixture,
+            "[package]\nname = \"d360-partner-fixtures\"\nautoexamples = false\n\n\n\n[workspace]\nmembers = [\".\"]\n\n[[bench]]\nname = \"pagination\"\nharness = false\n\n[lib]\nname = \"d360_partner\"\n"
+        );
+    }
+
+    #[test]
+    fn the_examples_stand_in_keeps_the_dependencies_and_no_example() {
+        let manifest = "[package]\nname = \"d360-partner-examples\"\n\n[dependencies]\nd360-partner = { path = \"..\", features = [\"mock\"] }\naxum = \"0.8\"\n\n# the quickstart\n[[example]]\nname = \"quickstart\"\npath = \"quickstart.rs\"\n";
+        assert_eq!(
+            examples_stand_in(manifest).unwrap(),
+            "[package]\nname = \"d360-partner-examples\"\n\n[dependencies]\nd360_partner = { package = \"d360-partner-fixtures\", path = \"..\", features = [\"mock\"] }\naxum = \"0.8\"\n\n\n[lib]\npath = \"lib.rs\"\n"
+        );
+        assert!(examples_stand_in("[package]\n").is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! output of `spec sync`, `spec check` and `spec diff` on scratch repositories, mutated
 //! upstream pages, pages served from 127.0.0.1, and the manifest of the snapshots.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{Value, json};

@@ -3,7 +3,7 @@
 //! breaking), gone, hanging past `--timeout`, refused, and an index listing a new page. Each test
 //! asserts the exact report and exit code.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

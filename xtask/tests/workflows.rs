@@ -3,7 +3,7 @@
 //! `cargo xtask spec check --live`, puts its report in the job summary and fails with its exit
 //! code (its script is run here with a stand-in `cargo`).
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
