@@ -19,6 +19,7 @@ mod patch_partner;
 mod pipeline;
 mod quickstart;
 mod raw_request;
+mod readme;
 mod resilience;
 mod token_flow;
 mod webhook_receiver;
