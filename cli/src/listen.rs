@@ -3,7 +3,7 @@
 //! prints each verified event as one line of JSON on stdout. SIGINT or SIGTERM stops it, exit 0.
 
 use crate::webhook::{self, Signature};
-use crate::{exit, secret};
+use crate::exit;
 use clap::ArgMatches;
 use d360_partner::webhooks::Verifier;
 use http_body_util::{BodyExt, Full};
@@ -52,17 +52,8 @@ pub async fn listen(matches: &ArgMatches) -> Result<ExitCode, String> {
             .ok_or_else(|| format!("--host {host}: it resolves to no address"))?,
         Err(error) => return Err(format!("--host {host}: cannot resolve it: {error}")),
     };
-    let current = match secret::platform("webhook listen") {
-        Ok(secret) => secret,
-        Err(code) => return Ok(code),
-    };
-    let previous = match secret::previous() {
-        Ok(previous) => previous,
-        Err(code) => return Ok(code),
-    };
-    let rotation = previous.is_some();
-    let verifier = match webhook::verifier(current, previous) {
-        Ok(verifier) => verifier,
+    let (verifier, rotation) = match webhook::verifier_from_env("webhook listen") {
+        Ok(found) => found,
         Err(code) => return Ok(code),
     };
     // The signals are taken before the listener is announced, so one sent as soon as the line

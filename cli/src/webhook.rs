@@ -247,17 +247,8 @@ fn verify(matches: &ArgMatches) -> Result<ExitCode, String> {
         .get_one::<String>("body")
         .map_or("-", String::as_str);
     let body = read_body(source)?;
-    let current = match secret::platform("webhook verify") {
-        Ok(secret) => secret,
-        Err(code) => return Ok(code),
-    };
-    let previous = match secret::previous() {
-        Ok(previous) => previous,
-        Err(code) => return Ok(code),
-    };
-    let rotation = previous.is_some();
-    let verifier = match verifier(current, previous) {
-        Ok(verifier) => verifier,
+    let (verifier, rotation) = match verifier_from_env("webhook verify") {
+        Ok(found) => found,
         Err(code) => return Ok(code),
     };
     // Checked as `listen` checks a delivery with this header and body.
@@ -307,21 +298,25 @@ fn read_body(source: &str) -> Result<Vec<u8>, String> {
     Ok(body)
 }
 
-/// The verifier of the platform secret, and the previous one when set; exit 4 when a secret
-/// is refused (which the checks of [`secret`] leave no case for).
-pub fn verifier(current: String, previous: Option<String>) -> Result<Verifier, ExitCode> {
-    let refused = |_| {
-        eprintln!("d360: {PLATFORM_SECRET} is empty");
+/// The verifier for the platform secret from the environment, and the previous one during a
+/// rotation (whether there is one, for the messages), for `command`; else the message is
+/// printed and the exit code (4) returned.
+pub fn verifier_from_env(command: &str) -> Result<(Verifier, bool), ExitCode> {
+    let current = secret::platform(command)?;
+    let previous = secret::previous()?;
+    let rotation = previous.is_some();
+    let refused = |variable: &str| {
+        eprintln!("d360: {variable} is empty");
         ExitCode::from(exit::AUTH)
     };
-    let verifier = Verifier::new(current).map_err(refused)?;
-    match previous {
-        Some(previous) => verifier.previous(previous).map_err(|_| {
-            eprintln!("d360: {PREVIOUS_PLATFORM_SECRET} is empty");
-            ExitCode::from(exit::AUTH)
-        }),
-        None => Ok(verifier),
-    }
+    let verifier = Verifier::new(current).map_err(|_| refused(PLATFORM_SECRET))?;
+    let verifier = match previous {
+        Some(previous) => verifier
+            .previous(previous)
+            .map_err(|_| refused(PREVIOUS_PLATFORM_SECRET))?,
+        None => verifier,
+    };
+    Ok((verifier, rotation))
 }
 
 /// Where the signature of a refused body came from, for its message.

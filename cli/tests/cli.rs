@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{Run, on_a_terminal};
+use common::{Run, failed, ok, on_a_terminal};
 use d360_partner::Method;
 use d360_partner::mock::{MockError, MockFault, MockHub};
 use d360_partner::operations::{GET_PARTNER, PATCH_PARTNER};
@@ -31,22 +31,6 @@ fn env(base_url: &str) -> Vec<(&'static str, &str)> {
 
 async fn d360_on(hub: &MockHub, args: &[&str]) -> Run {
     d360(args, &env(&hub.base_url()), None).await
-}
-
-fn ok(stdout: &str) -> Run {
-    Run {
-        code: 0,
-        stdout: stdout.into(),
-        stderr: String::new(),
-    }
-}
-
-fn failed(code: i32, stderr: &str) -> Run {
-    Run {
-        code,
-        stdout: String::new(),
-        stderr: stderr.into(),
-    }
 }
 
 fn partner() -> PartnerOut {

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::Run;
+use common::{Run, failed, ok};
 use d360_partner::mock::MockHub;
 use d360_partner::onboarding::Link;
 use http_body_util::{BodyExt, Full};
@@ -30,22 +30,6 @@ const LIMIT: usize = 1024 * 1024;
 /// Runs `d360 args` with only `env` set and `stdin` piped in (see [`common::run`]).
 async fn d360(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
     common::run(D360, args, env, stdin).await
-}
-
-fn ok(stdout: &str) -> Run {
-    Run {
-        code: 0,
-        stdout: stdout.into(),
-        stderr: String::new(),
-    }
-}
-
-fn failed(code: i32, stderr: &str) -> Run {
-    Run {
-        code,
-        stdout: String::new(),
-        stderr: stderr.into(),
-    }
 }
 
 /// `future`, or the test fails after [`BOUND`].

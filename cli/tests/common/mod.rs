@@ -12,6 +12,26 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// A run that succeeded printing `stdout` and nothing on stderr.
+#[allow(dead_code)] // the fixture workspace's copy of this module does not use it
+pub fn ok(stdout: &str) -> Run {
+    Run {
+        code: 0,
+        stdout: stdout.into(),
+        stderr: String::new(),
+    }
+}
+
+/// A run that exited `code` printing `stderr` and nothing on stdout.
+#[allow(dead_code)] // the fixture workspace's copy of this module does not use it
+pub fn failed(code: i32, stderr: &str) -> Run {
+    Run {
+        code,
+        stdout: String::new(),
+        stderr: stderr.into(),
+    }
+}
+
 /// Runs `binary args` with only `env` set (so the developer's own variables never leak in),
 /// `stdin` piped in; bounded to 60 s, the process killed past it.
 pub async fn run(binary: &str, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
