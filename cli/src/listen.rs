@@ -2,8 +2,8 @@
 //! receiver must (the signature over the raw body, a body limit, a status per refusal) and
 //! prints each verified event as one line of JSON on stdout. SIGINT or SIGTERM stops it, exit 0.
 
-use crate::webhook::{self, Signature};
 use crate::exit;
+use crate::webhook::{self, Signature};
 use clap::ArgMatches;
 use d360_partner::webhooks::Verifier;
 use http_body_util::{BodyExt, Full};
