@@ -34,7 +34,9 @@ fn read(name: &str) -> Result<Option<String>, ExitCode> {
     }
 }
 
-fn fail(message: &str) -> ExitCode {
+/// Prints `message` as the command line's error and gives the exit code for a missing or
+/// refused secret (4).
+pub fn fail(message: &str) -> ExitCode {
     eprintln!("d360: {message}");
     ExitCode::from(exit::AUTH)
 }

@@ -300,20 +300,19 @@ fn read_body(source: &str) -> Result<Vec<u8>, String> {
 
 /// The verifier for the platform secret from the environment, and the previous one during a
 /// rotation (whether there is one, for the messages), for `command`; else the message is
-/// printed and the exit code (4) returned.
+/// printed and the exit code (4) returned. The library refuses only the blank secrets [`secret`]
+/// already refuses; its refusal is printed the same way all the same.
 pub fn verifier_from_env(command: &str) -> Result<(Verifier, bool), ExitCode> {
+    let refused =
+        |variable: &'static str| move |error| secret::fail(&format!("{variable}: {error}"));
     let current = secret::platform(command)?;
     let previous = secret::previous()?;
     let rotation = previous.is_some();
-    let refused = |variable: &str| {
-        eprintln!("d360: {variable} is empty");
-        ExitCode::from(exit::AUTH)
-    };
-    let verifier = Verifier::new(current).map_err(|_| refused(PLATFORM_SECRET))?;
+    let verifier = Verifier::new(current).map_err(refused(PLATFORM_SECRET))?;
     let verifier = match previous {
         Some(previous) => verifier
             .previous(previous)
-            .map_err(|_| refused(PREVIOUS_PLATFORM_SECRET))?,
+            .map_err(refused(PREVIOUS_PLATFORM_SECRET))?,
         None => verifier,
     };
     Ok((verifier, rotation))
