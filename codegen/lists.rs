@@ -8,8 +8,10 @@
 //! property that is an array of objects: the items (`sort` and other arrays of strings are
 //! not). Runs on the normalized document.
 
-use crate::kinds::{Kind, kind};
-use crate::normalize::{component_name, json_schema, parameters, resolve, success_response};
+use crate::codegen::kinds::{Kind, kind};
+use crate::codegen::normalize::{
+    component_name, json_schema, parameters, resolve, success_response,
+};
 use serde_json::{Map, Value};
 
 /// What the pages of a list operation are made of, by the names on the wire.
@@ -86,12 +88,22 @@ pub fn list_of(
     })
 }
 
+/// How the generated code reaches the parts of a list's page: the Rust fields holding the
+/// items and the counts, and the items' type (read off the generated structs by `types.rs`).
+pub struct ListFields {
+    pub items: String,
+    pub item_type: String,
+    pub total: Option<String>,
+    pub count: Option<String>,
+    pub offset: Option<String>,
+}
+
 fn is_integer(document: &Value, schema: &Value) -> bool {
     kind(document, schema) == Kind::Integer
 }
 
 fn is_array_of_objects(document: &Value, schema: &Value) -> bool {
-    matches!(kind(document, schema), Kind::Array(item) if *item == Kind::Object)
+    matches!(kind(document, schema), Kind::Array(Kind::Object))
 }
 
 #[cfg(test)]

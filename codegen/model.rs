@@ -6,12 +6,16 @@
 //! (`name_types`), and nothing the client cannot encode is left
 //! (`reject_what_the_generator_cannot_handle`).
 
-use crate::kinds::kind;
-pub use crate::lists::List;
-use crate::normalize::naming::{builder_name, handle_name, setter_name, type_name, variant_names};
-use crate::normalize::{
+use crate::codegen::kinds::{Kind, kind};
+pub use crate::codegen::lists::List;
+use crate::codegen::normalize::naming::{
+    builder_name, handle_name, setter_name, type_name, variant_names,
+};
+use crate::codegen::normalize::{
     component_name, is_free_form_object, json_schema, operations, parameters, success_response,
 };
+use crate::codegen::path_template::PathTemplate;
+pub use crate::codegen::vocabulary::{BodyKind, Location, Style};
 use serde_json::{Map, Value};
 
 /// Where the generated code finds the model types.
@@ -49,26 +53,20 @@ pub struct Operation {
     pub list: Option<List>,
 }
 
+impl Operation {
+    /// Whether it takes a body, and must.
+    pub fn body_kind(&self) -> BodyKind {
+        match &self.body {
+            None => BodyKind::None,
+            Some(body) if body.required => BodyKind::Required,
+            Some(_) => BodyKind::Optional,
+        }
+    }
+}
+
 /// The builder methods a list operation adds: a parameter with one of these setter names would
 /// collide with them.
 pub const LIST_METHODS: [&str; 3] = ["page_size", "pages", "items"];
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Location {
-    Path,
-    Query,
-    Header,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    /// `simple` (path, header) and `form` (query): comma-separated unless exploded.
-    Form,
-    SpaceDelimited,
-    PipeDelimited,
-    /// `content: application/json`: the value as JSON text.
-    Json,
-}
 
 pub struct Parameter {
     /// As the spec names it on the wire.
@@ -81,8 +79,8 @@ pub struct Parameter {
     pub explode: bool,
     /// The value's Rust type.
     pub rust_type: RustType,
-    /// What its values are, as the table's `Kind` spells it.
-    pub kind: String,
+    /// What its values are.
+    pub kind: Kind,
     pub description: Option<String>,
     pub deprecated: bool,
 }
@@ -98,7 +96,7 @@ pub struct Body {
 /// A top-level property of a request body.
 pub struct Property {
     pub name: String,
-    pub kind: String,
+    pub kind: Kind,
     pub required: bool,
     pub description: Option<String>,
 }
@@ -175,13 +173,15 @@ fn read_operation(
     method: &str,
 ) -> Result<Operation, String> {
     let id = text(operation, "operationId").ok_or("has no operationId")?;
+    // The runtime parses the path with this same parser: one it refuses fails the build here.
+    PathTemplate::parse(path).map_err(|e| format!("the path `{path}` is no path template: {e}"))?;
     let parameters = parameters(document, path, pointer, operation)
         .into_iter()
         .map(|(_, parameter)| read_parameter(document, parameter))
         .collect::<Result<Vec<_>, _>>()?;
     let body = match operation.get("requestBody") {
         Some(body) => {
-            let body = crate::normalize::resolve(document, body);
+            let body = crate::codegen::normalize::resolve(document, body);
             let schema = json_schema(body).ok_or("the request body has no JSON schema")?;
             Some(Body {
                 rust_type: rust_type(schema).map_err(|e| format!("request body: {e}"))?,
@@ -194,7 +194,7 @@ fn read_operation(
     };
     let (success_status, success_type) = match success_response(operation) {
         Some((status, response)) => {
-            let response = crate::normalize::resolve(document, response);
+            let response = crate::codegen::normalize::resolve(document, response);
             let status = status.parse().unwrap_or(200);
             let rust_type = json_schema(response)
                 .map(rust_type)
@@ -204,7 +204,7 @@ fn read_operation(
         }
         None => (200, None),
     };
-    let list = crate::lists::list_of(document, path, pointer, operation);
+    let list = crate::codegen::lists::list_of(document, path, pointer, operation);
     if list.is_some()
         && let Some(taken) = parameters
             .iter()
@@ -245,12 +245,10 @@ fn read_parameter(document: &Value, parameter: &Value) -> Result<Parameter, Stri
         .as_object()
         .ok_or("a parameter is not an object")?;
     let name = text(map, "name").ok_or("a parameter has no name")?;
-    let location = match map.get("in").and_then(Value::as_str) {
-        Some("path") => Location::Path,
-        Some("query") => Location::Query,
-        Some("header") => Location::Header,
-        other => return Err(format!("parameter `{name}` is in {other:?}")),
-    };
+    let spec_location = map.get("in").and_then(Value::as_str);
+    let location = spec_location
+        .and_then(Location::from_spec)
+        .ok_or_else(|| format!("parameter `{name}` is in {spec_location:?}"))?;
     let json_content = parameter.pointer("/content/application~1json/schema");
     let schema = json_content
         .or_else(|| map.get("schema"))
@@ -273,7 +271,7 @@ fn read_parameter(document: &Value, parameter: &Value) -> Result<Parameter, Stri
         style,
         explode,
         rust_type: rust_type(schema).map_err(|e| format!("parameter `{name}`: {e}"))?,
-        kind: kind(document, schema).spelled(),
+        kind: kind(document, schema),
         description: text(map, "description"),
         deprecated: map.get("deprecated") == Some(&Value::Bool(true)),
         name,
@@ -327,7 +325,7 @@ pub fn rust_type(schema: &Value) -> Result<RustType, String> {
 
 /// The top-level properties of a body's schema (through its `$ref`), in the spec's order.
 fn properties(document: &Value, schema: &Value) -> Vec<Property> {
-    let schema = crate::normalize::resolve(document, schema);
+    let schema = crate::codegen::normalize::resolve(document, schema);
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -342,13 +340,13 @@ fn properties(document: &Value, schema: &Value) -> Vec<Property> {
         .flatten()
         .map(|(name, property)| Property {
             name: name.clone(),
-            kind: kind(document, property).spelled(),
+            kind: kind(document, property),
             required: required.contains(&name.as_str()),
             description: property
                 .as_object()
                 .and_then(|map| text(map, "description"))
                 .or_else(|| {
-                    let resolved = crate::normalize::resolve(document, property);
+                    let resolved = crate::codegen::normalize::resolve(document, property);
                     resolved
                         .as_object()
                         .and_then(|map| text(map, "description"))
@@ -366,7 +364,7 @@ fn read_enums(document: &Value) -> Vec<Enum> {
         .iter()
         .filter_map(|(name, schema)| {
             let map = schema.as_object()?;
-            if !crate::normalize::is_string_enum(map) {
+            if !crate::codegen::normalize::is_string_enum(map) {
                 return None;
             }
             let values: Vec<&str> = map["enum"]
@@ -394,10 +392,14 @@ fn read_webhooks(document: &Value) -> Result<Vec<Webhook>, String> {
     };
     let mut found = Vec::new();
     for (key, item) in webhooks {
-        let Some((operation, schema)) = crate::normalize::METHODS.iter().find_map(|method| {
-            let operation = item.get(*method)?;
-            Some((operation, json_schema(operation.get("requestBody")?)?))
-        }) else {
+        let Some((operation, schema)) =
+            crate::codegen::normalize::METHODS
+                .iter()
+                .find_map(|method| {
+                    let operation = item.get(*method)?;
+                    Some((operation, json_schema(operation.get("requestBody")?)?))
+                })
+        else {
             continue;
         };
         let RustType::Named(payload) = rust_type(schema)? else {
@@ -423,4 +425,188 @@ fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A normalized document with one operation at `path` taking `parameters`, answering
+    /// `success` (a response object) and taking `body` (a request body object) when given.
+    fn document(path: &str, parameters: Value, success: Value, body: Option<Value>) -> Value {
+        let mut operation = json!({
+            "operationId": "do_it",
+            "parameters": parameters,
+            "responses": {"200": success},
+        });
+        if let Some(body) = body {
+            operation["requestBody"] = body;
+        }
+        json!({
+            "openapi": "3.0.3",
+            "paths": {path: {"post": operation}},
+            "components": {"schemas": {
+                "Thing": {"type": "object", "properties": {
+                    "name": {"type": "string", "description": "The name"},
+                    "count": {"type": "integer"}
+                }, "required": ["name"]}
+            }}
+        })
+    }
+
+    fn json_of(reference: &str) -> Value {
+        json!({"content": {"application/json": {"schema": {"$ref": reference}}}})
+    }
+
+    fn read(document: &Value) -> Result<Operation, String> {
+        Api::read(document).map(|mut api| api.operations.remove(0))
+    }
+
+    #[test]
+    fn parameters_take_their_location_style_and_explode_from_the_spec_and_its_defaults() {
+        let document = document(
+            "/things/{id}",
+            json!([
+                {"in": "path", "name": "id", "schema": {"type": "string"}},
+                {"in": "query", "name": "tags", "schema": {"type": "array", "items": {"type": "string"}}},
+                {"in": "query", "name": "words", "style": "spaceDelimited", "schema": {"type": "array", "items": {"type": "string"}}},
+                {"in": "query", "name": "filters", "content": {"application/json": {"schema": {"type": "object", "additionalProperties": {}}}}},
+                {"in": "header", "name": "x-ids", "schema": {"type": "array", "items": {"type": "integer"}}}
+            ]),
+            json!({"description": "done"}),
+            None,
+        );
+        let operation = read(&document).unwrap();
+        let summary: Vec<(&str, Location, bool, Style, bool, Kind)> = operation
+            .parameters
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.location,
+                    p.required,
+                    p.style,
+                    p.explode,
+                    p.kind,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("id", Location::Path, true, Style::Form, false, Kind::String),
+                (
+                    "tags",
+                    Location::Query,
+                    false,
+                    Style::Form,
+                    true,
+                    Kind::Array(&Kind::String)
+                ),
+                (
+                    "words",
+                    Location::Query,
+                    false,
+                    Style::SpaceDelimited,
+                    false,
+                    Kind::Array(&Kind::String)
+                ),
+                (
+                    "filters",
+                    Location::Query,
+                    false,
+                    Style::Json,
+                    false,
+                    Kind::Object
+                ),
+                (
+                    "x-ids",
+                    Location::Header,
+                    false,
+                    Style::Form,
+                    false,
+                    Kind::Array(&Kind::Integer)
+                ),
+            ]
+        );
+        assert_eq!(operation.body_kind(), BodyKind::None);
+        assert_eq!(
+            (operation.success_status, operation.success_type),
+            (200, None)
+        );
+    }
+
+    #[test]
+    fn a_body_and_a_success_type_are_named_by_their_components() {
+        let mut body = json_of("#/components/schemas/Thing");
+        body["required"] = json!(true);
+        let document = document(
+            "/things",
+            json!([]),
+            json_of("#/components/schemas/Thing"),
+            Some(body),
+        );
+        let operation = read(&document).unwrap();
+        assert_eq!(operation.body_kind(), BodyKind::Required);
+        assert_eq!(
+            operation.success_type.as_deref(),
+            Some("crate::types::Thing")
+        );
+        let body = operation.body.unwrap();
+        assert_eq!(body.rust_type, RustType::Named("Thing".into()));
+        let properties: Vec<(&str, Kind, bool)> = body
+            .properties
+            .iter()
+            .map(|p| (p.name.as_str(), p.kind, p.required))
+            .collect();
+        assert_eq!(
+            properties,
+            [
+                ("name", Kind::String, true),
+                ("count", Kind::Integer, false)
+            ]
+        );
+        assert_eq!(body.properties[0].description.as_deref(), Some("The name"));
+    }
+
+    #[test]
+    fn a_path_the_runtime_would_refuse_fails_the_build_naming_it() {
+        let document = document(
+            "/things/{id",
+            json!([]),
+            json!({"description": "done"}),
+            None,
+        );
+        assert_eq!(
+            read(&document).err().as_deref(),
+            Some(
+                "/paths/~1things~1{id/post: the path `/things/{id` is no path template: the path has a `{` without its `}`"
+            )
+        );
+    }
+
+    #[test]
+    fn a_list_parameter_that_would_take_a_stream_methods_name_is_refused() {
+        let page = json!({"type": "object", "properties": {
+            "total": {"type": "integer"},
+            "things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}
+        }});
+        let mut document = document(
+            "/things",
+            json!([
+                {"in": "query", "name": "limit", "schema": {"type": "integer"}},
+                {"in": "query", "name": "offset", "schema": {"type": "integer"}},
+                {"in": "query", "name": "pages", "schema": {"type": "string"}}
+            ]),
+            json_of("#/components/schemas/Page"),
+            None,
+        );
+        document["components"]["schemas"]["Page"] = page;
+        let error = read(&document).err().unwrap();
+        assert!(
+            error.ends_with("parameter `pages` becomes the setter `pages`, which list operations use for paging; rename it"),
+            "{error}"
+        );
+    }
 }

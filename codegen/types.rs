@@ -121,22 +121,12 @@ fn check_names(document: &Value, open_enums: &[&str], items: &[syn::Item]) -> Re
     Ok(())
 }
 
-/// How the generated code reaches the parts of a list's page: the Rust fields holding the
-/// items and the counts, and the items' type.
-pub struct ListFields {
-    pub items: String,
-    pub item_type: String,
-    pub total: Option<String>,
-    pub count: Option<String>,
-    pub offset: Option<String>,
-}
-
 /// The [`ListFields`] of every list operation of `api`, by operation id, read off the generated
 /// structs (so a field the generator renamed is found by its `#[serde(rename)]`).
 pub fn list_fields(
     items: &[syn::Item],
-    api: &crate::model::Api,
-) -> Result<std::collections::BTreeMap<String, ListFields>, String> {
+    api: &crate::codegen::model::Api,
+) -> Result<std::collections::BTreeMap<String, crate::codegen::lists::ListFields>, String> {
     let mut found = std::collections::BTreeMap::new();
     for operation in &api.operations {
         let Some(list) = &operation.list else {
@@ -184,7 +174,7 @@ pub fn list_fields(
         })?;
         found.insert(
             operation.id.clone(),
-            ListFields {
+            crate::codegen::lists::ListFields {
                 items: name(items_field),
                 item_type,
                 total: optional(&list.total)?,
@@ -236,7 +226,11 @@ fn vec_item(ty: &syn::Type) -> Option<String> {
         "Option" => vec_item(inner),
         "Vec" => Some(match inner {
             syn::Type::Path(named) if named.qself.is_none() && named.path.segments.len() == 1 => {
-                format!("{}::{}", crate::model::TYPES, named.path.segments[0].ident)
+                format!(
+                    "{}::{}",
+                    crate::codegen::model::TYPES,
+                    named.path.segments[0].ident
+                )
             }
             other => other.to_token_stream().to_string(),
         }),

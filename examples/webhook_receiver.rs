@@ -18,13 +18,13 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use d360_partner::env;
 use d360_partner::webhooks::{Event, Verifier};
 use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let verifier = verifier_from_env()?;
+    // D360_PARTNER_PLATFORM_SECRET, and D360_PARTNER_PREVIOUS_PLATFORM_SECRET during a rotation.
+    let verifier = Verifier::from_env()?;
     let port: u16 = match std::env::var("PORT") {
         Ok(port) => port.parse()?,
         Err(_) => 3000,
@@ -40,21 +40,6 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?;
     Ok(())
-}
-
-/// The verifier for the platform secret, and the previous one during a rotation.
-fn verifier_from_env() -> anyhow::Result<Verifier> {
-    let secret = std::env::var(env::PLATFORM_SECRET).map_err(|_| {
-        anyhow::anyhow!(
-            "set {} to the partner's platform secret",
-            env::PLATFORM_SECRET
-        )
-    })?;
-    let mut verifier = Verifier::new(secret)?;
-    if let Ok(previous) = std::env::var(env::PREVIOUS_PLATFORM_SECRET) {
-        verifier = verifier.previous(previous)?;
-    }
-    Ok(verifier)
 }
 
 /// One delivery: read at most one byte over the verifier's limit (so a huge body costs nothing),

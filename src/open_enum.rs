@@ -16,8 +16,10 @@ impl UnknownValue {
         &self.0
     }
 
-    #[allow(dead_code)] // called by generated enums; a spec may have none
-    pub(crate) fn new(value: String) -> UnknownValue {
+    /// The generated enums' constructor of a value they do not list (through
+    /// `crate::__private`); not part of the API.
+    #[doc(hidden)]
+    pub fn new(value: String) -> UnknownValue {
         UnknownValue(value)
     }
 }
@@ -37,13 +39,14 @@ impl fmt::Display for UnknownValue {
 /// The impls of an open enum `$name` that has `fn as_str(&self) -> &str`, `fn known(&str) ->
 /// Option<Self>` and an `Unknown(UnknownValue)` variant: `From<&str>`, `From<String>`,
 /// `FromStr`, `Display`, `AsRef<str>`, and serde as the plain string.
-#[allow(unused_macros)] // a spec may have no enums
-macro_rules! impl_open_enum {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __d360_partner_impl_open_enum {
     ($name:ident) => {
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
                 Self::known(value).unwrap_or_else(|| {
-                    Self::Unknown($crate::open_enum::UnknownValue::new(value.to_owned()))
+                    Self::Unknown($crate::__private::UnknownValue::new(value.to_owned()))
                 })
             }
         }
@@ -51,7 +54,7 @@ macro_rules! impl_open_enum {
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
                 Self::known(&value)
-                    .unwrap_or_else(|| Self::Unknown($crate::open_enum::UnknownValue::new(value)))
+                    .unwrap_or_else(|| Self::Unknown($crate::__private::UnknownValue::new(value)))
             }
         }
 
@@ -94,6 +97,3 @@ macro_rules! impl_open_enum {
         }
     };
 }
-
-#[allow(unused_imports)] // a spec may have no enums
-pub(crate) use impl_open_enum;

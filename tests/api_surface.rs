@@ -36,7 +36,8 @@ fn api_surface() {
     insta::assert_snapshot!("api_surface", listing);
 }
 
-/// A module's items, with file modules and `include!`d generated files read in.
+/// A module's items, with file modules and `include!`d generated files read in (in a module's
+/// own file too: `operations/mod.rs`, `types.rs`).
 #[derive(Default)]
 struct Module {
     items: Vec<Item>,
@@ -47,7 +48,7 @@ struct Module {
 fn load(path: &Path, dir: &Path) -> Module {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    module_of(file.items, dir)
+    module_of(expand_includes(file.items), dir)
 }
 
 /// The file module `name` declared in a module whose submodules live in `dir`: `name.rs`, or
@@ -65,7 +66,9 @@ fn module_of(items: Vec<Item>, dir: &Path) -> Module {
     for item in items {
         match item {
             Item::Mod(m) => {
-                let public = matches!(m.vis, Visibility::Public(_));
+                // A hidden module (`__private`, the generated code's view of the runtime) is
+                // outside the API: listed as a name, not rendered.
+                let public = matches!(m.vis, Visibility::Public(_)) && hidden(&m.attrs).is_empty();
                 let child = match m.content {
                     Some((_, inner)) => module_of(expand_includes(inner), dir),
                     None => load_child(dir, &m.ident.to_string()),

@@ -22,7 +22,7 @@ mod samples;
 
 use call::{CallArgs, Called, call};
 use d360_partner::operations::{ALL, OperationInfo};
-use d360_partner::{Client, Error};
+use d360_partner::{Client, ErrorKind};
 use prism::Prism;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -270,8 +270,8 @@ async fn error_responses_decode(
             .await;
             tally.requests_validated += 1;
             let error = called.expect_err(&context);
-            match &error {
-                Error::Api(api) => {
+            match error.kind() {
+                ErrorKind::Api(api) => {
                     assert_eq!(api.status.as_u16(), code, "{context}");
                     let raw: Value = serde_json::from_slice(api.raw_body()).unwrap();
                     assert_eq!(serde_json::to_value(&api.body).unwrap(), raw, "{context}");
@@ -279,7 +279,7 @@ async fn error_responses_decode(
                         assert_eq!(error.developer_message(), Some(message), "{context}");
                     }
                 }
-                other => panic!("{context}: expected Error::Api, got {other:?}"),
+                other => panic!("{context}: expected ErrorKind::Api, got {other:?}"),
             }
             tally.error_responses += 1;
         }

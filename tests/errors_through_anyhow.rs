@@ -8,7 +8,7 @@ use common::faulty::{Answer, FaultyServer};
 use common::{PARTNER_ID, client_for, error_json, hub_answering, partner};
 use d360_partner::mock::MockHub;
 use d360_partner::operations::GET_PARTNER;
-use d360_partner::{Client, ClientBuilder};
+use d360_partner::{Client, ClientBuilder, ErrorKind};
 use std::time::Duration;
 
 async fn get(client: &Client) -> anyhow::Result<String> {
@@ -165,7 +165,7 @@ async fn question_mark_works_into_box_dyn_error_and_the_crates_result() {
     assert_eq!(get(&hub.client()).await.unwrap(), PARTNER_ID);
     let error = own(&hub.client()).await.unwrap_err();
     assert!(
-        matches!(error, d360_partner::Error::InvalidRequest(_)),
+        matches!(error.kind(), ErrorKind::InvalidRequest(_)),
         "{error:?}"
     );
     let error = boxed(&once("http://127.0.0.1:1", |b| b)).await.unwrap_err();

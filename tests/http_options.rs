@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::{API_KEY, PARTNER_ID, partner_json};
-use d360_partner::{Client, ClientBuilder, Error};
+use d360_partner::{Client, ClientBuilder, Error, ErrorKind};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -122,7 +122,7 @@ async fn assert_not_followed(
 ) {
     let error = result.unwrap_err();
     assert!(
-        matches!(error, Error::UnexpectedStatus { status } if status == 307),
+        matches!(error.kind(), ErrorKind::UnexpectedStatus { status } if *status == 307),
         "{name}: {error:?}"
     );
     assert!(
@@ -310,7 +310,7 @@ async fn an_extra_root_certificate_is_trusted_and_its_server_cannot_redirect() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, Error::Transport(t) if t.is_connect()),
+        matches!(error.kind(), ErrorKind::Transport(t) if t.is_connect()),
         "{error:?}"
     );
     assert!(

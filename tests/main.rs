@@ -16,7 +16,6 @@ mod module_dag;
 mod onboarding;
 mod owned_calls;
 mod patch_partner;
-mod pipeline;
 mod quickstart;
 mod raw_request;
 mod readme;
@@ -24,19 +23,3 @@ mod resilience;
 mod token_flow;
 mod webhook_receiver;
 mod webhooks;
-
-// The code-generation passes `pipeline.rs` tests, compiled in from `codegen/` at the crate root,
-// where they name each other (`crate::kinds`) as in build.rs.
-#[path = "../codegen/kinds.rs"]
-#[allow(dead_code)] // the list rule reads kinds; the operation table spells them
-mod kinds;
-/// The list rule's own unit tests.
-#[path = "../codegen/lists.rs"]
-#[allow(dead_code)]
-mod lists;
-#[path = "../codegen/normalize.rs"]
-#[allow(unused_imports, dead_code)] // build.rs and xtask use the rest
-mod normalize;
-#[path = "../codegen/upstream.rs"]
-#[allow(dead_code)] // the spec tool uses the rest
-mod upstream;

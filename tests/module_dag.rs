@@ -1,20 +1,25 @@
-//! `src/` modules form a DAG: no module reaches, through the `crate::` paths its library code
-//! uses, a module that reaches it back. `error` is a leaf. A module split into a directory
-//! (`mock/`) is one node. The generated modules (`types`,
-//! `operations`, `webhooks`, read from `$OUT_DIR`) count as one node, `generated`. Unit tests
-//! (`#[cfg(test)]` modules) are not part of the structure and may use any module.
+//! `src/` modules form a DAG at every level: the top-level modules (a folder is one node) have no
+//! import circle, and neither have the files of any folder (`src/mock/`, `src/mock/sandbox/`,
+//! ...). A folder's `mod.rs` is its interface: its children may use what it defines, which is no
+//! circle. The generated code (`types.rs`, `operations.rs`, `webhooks.rs` in `$OUT_DIR`) counts as
+//! part of the module that includes it. `error` depends only on leaves. Unit tests (`tests.rs`
+//! files and `#[cfg(test)]` modules) are not part of the structure and may use any module.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use syn::visit::Visit;
 
 const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-const GENERATED: [&str; 3] = ["types", "operations", "webhooks"];
 
-/// The `crate::<first segment>` names a file's code (not its docs) uses.
+/// A module's path from the crate root: `["mock", "sandbox", "partner"]`.
+type ModulePath = Vec<String>;
+
+/// The paths a file's code (not its docs, not its unit tests) names: `crate::a::b` and
+/// `super::..::x`, each as its segments.
 #[derive(Default)]
-struct CratePaths(BTreeSet<String>);
+struct Paths(BTreeSet<Vec<String>>);
 
-impl<'a> Visit<'a> for CratePaths {
+impl<'a> Visit<'a> for Paths {
     fn visit_item_mod(&mut self, module: &'a syn::ItemMod) {
         let is_test = module.attrs.iter().any(|attr| {
             attr.path().is_ident("cfg")
@@ -28,170 +33,263 @@ impl<'a> Visit<'a> for CratePaths {
     }
 
     fn visit_path(&mut self, path: &'a syn::Path) {
-        let mut segments = path.segments.iter();
-        if let (Some(first), Some(second)) = (segments.next(), segments.next())
-            && first.ident == "crate"
-        {
-            self.0.insert(second.ident.to_string());
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if matches!(
+            segments.first().map(String::as_str),
+            Some("crate" | "super")
+        ) {
+            self.0.insert(segments);
         }
         syn::visit::visit_path(self, path);
     }
 
     fn visit_item_use(&mut self, used: &'a syn::ItemUse) {
-        if let syn::UseTree::Path(path) = &used.tree
-            && path.ident == "crate"
-        {
-            collect_use(&path.tree, &mut self.0);
-        }
+        let mut prefix = Vec::new();
+        collect_use(&used.tree, &mut prefix, &mut self.0);
     }
 
     fn visit_macro(&mut self, mac: &'a syn::Macro) {
-        // `crate::open_enum::impl_open_enum!(..)` and paths inside macro calls.
-        let tokens = mac.to_token_stream_string();
-        for part in tokens.split("crate ::").skip(1) {
-            let name: String = part
-                .trim_start()
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                self.0.insert(name);
+        // Paths inside macro calls (`crate::__private::impl_open_enum!(..)`, `format!` args).
+        let tokens = quote::ToTokens::to_token_stream(mac).to_string();
+        for start in ["crate ::", "super ::"] {
+            for part in tokens.split(start).skip(1) {
+                let mut segments = vec![start.trim_end_matches(" ::").to_string()];
+                for piece in part.split("::") {
+                    let name: String = piece
+                        .trim_start()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if name.is_empty() {
+                        break;
+                    }
+                    segments.push(name);
+                    if !piece
+                        .trim_end()
+                        .ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    {
+                        break;
+                    }
+                }
+                self.0.insert(segments);
             }
         }
         syn::visit::visit_macro(self, mac);
     }
 }
 
-trait TokenText {
-    fn to_token_stream_string(&self) -> String;
-}
-
-impl TokenText for syn::Macro {
-    fn to_token_stream_string(&self) -> String {
-        use quote::ToTokens;
-        self.to_token_stream().to_string()
-    }
-}
-
-fn collect_use(tree: &syn::UseTree, into: &mut BTreeSet<String>) {
+fn collect_use(tree: &syn::UseTree, prefix: &mut Vec<String>, into: &mut BTreeSet<Vec<String>>) {
     match tree {
         syn::UseTree::Path(path) => {
-            into.insert(path.ident.to_string());
+            prefix.push(path.ident.to_string());
+            collect_use(&path.tree, prefix, into);
+            prefix.pop();
         }
-        syn::UseTree::Name(name) => {
-            into.insert(name.ident.to_string());
-        }
-        syn::UseTree::Rename(rename) => {
-            into.insert(rename.ident.to_string());
-        }
-        syn::UseTree::Group(group) => group.items.iter().for_each(|t| collect_use(t, into)),
-        syn::UseTree::Glob(_) => {}
+        syn::UseTree::Name(name) => push_use(prefix, &name.ident.to_string(), into),
+        syn::UseTree::Rename(rename) => push_use(prefix, &rename.ident.to_string(), into),
+        syn::UseTree::Group(group) => group
+            .items
+            .iter()
+            .for_each(|t| collect_use(t, prefix, into)),
+        syn::UseTree::Glob(_) => push_use(prefix, "*", into),
     }
 }
 
-fn crate_paths(text: &str) -> BTreeSet<String> {
+fn push_use(prefix: &[String], last: &str, into: &mut BTreeSet<Vec<String>>) {
+    if matches!(prefix.first().map(String::as_str), Some("crate" | "super")) {
+        let mut path = prefix.to_vec();
+        if last != "self" && last != "*" {
+            path.push(last.to_string());
+        }
+        into.insert(path);
+    }
+}
+
+fn paths_of(text: &str) -> BTreeSet<Vec<String>> {
     let file = syn::parse_file(text).unwrap();
-    let mut paths = CratePaths::default();
+    let mut paths = Paths::default();
     paths.visit_file(&file);
     paths.0
 }
 
-/// Which module each root-level re-export (`pub use x::{A, B}` in `lib.rs`) comes from.
-fn reexports(lib: &syn::File) -> BTreeMap<String, String> {
+/// Every `.rs` file of `src/` that is structure (not `lib.rs`, not a unit test file), by its
+/// module path; a `mod.rs` is its folder's module.
+fn files() -> BTreeMap<ModulePath, PathBuf> {
+    fn walk(dir: &Path, module: &ModulePath, into: &mut BTreeMap<ModulePath, PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().to_string();
+            let mut child = module.clone();
+            if path.is_dir() {
+                child.push(name);
+                walk(&path, &child, into);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                match name.as_str() {
+                    "lib" | "tests" => {}
+                    "mod" => {
+                        into.insert(module.clone(), path);
+                    }
+                    _ => {
+                        child.push(name);
+                        into.insert(child, path);
+                    }
+                }
+            }
+        }
+    }
+    let mut found = BTreeMap::new();
+    walk(Path::new(SRC), &Vec::new(), &mut found);
+    found
+}
+
+/// What the names of a facade re-export: a root name (`crate::Client`, from `lib.rs`) or one of
+/// `crate::__private` (the generated code's view of the runtime), by the module it comes from
+/// (`["client"]`). Through a facade, a module depends on the re-exported module itself.
+fn reexports(file: &str) -> BTreeMap<String, ModulePath> {
+    let lib = syn::parse_file(&std::fs::read_to_string(format!("{SRC}/{file}")).unwrap()).unwrap();
     let mut found = BTreeMap::new();
     for item in &lib.items {
-        if let syn::Item::Use(used) = item
-            && let syn::UseTree::Path(path) = &used.tree
-        {
+        if let syn::Item::Use(used) = item {
             let mut names = BTreeSet::new();
-            collect_use(&path.tree, &mut names);
-            for name in names {
-                found.insert(name, path.ident.to_string());
+            collect_use(&used.tree, &mut vec!["crate".into()], &mut names);
+            for path in names {
+                if let Some((name, module)) = path.split_last() {
+                    found.insert(name.clone(), module[1..].to_vec());
+                }
             }
         }
     }
     found
 }
 
-#[test]
-fn src_modules_form_a_dag_with_error_a_leaf() {
-    let lib_text = std::fs::read_to_string(format!("{SRC}/lib.rs")).unwrap();
-    let lib = syn::parse_file(&lib_text).unwrap();
-    let reexported = reexports(&lib);
-    let node = |name: &str| -> String {
-        if GENERATED.contains(&name) {
-            "generated".into()
-        } else {
-            reexported
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| name.to_string())
+/// The module a path names, as the longest prefix that is a module of `src/`.
+fn module_named(
+    path: &[String],
+    referrer: &ModulePath,
+    modules: &BTreeMap<ModulePath, PathBuf>,
+    reexports: &BTreeMap<String, ModulePath>,
+    facade: &BTreeMap<String, ModulePath>,
+) -> Option<ModulePath> {
+    if let [first, second, name, ..] = path
+        && first == "crate"
+        && second == "__private"
+    {
+        return facade
+            .get(name)
+            .cloned()
+            .filter(|module| !module.is_empty());
+    }
+    let (mut base, rest): (ModulePath, &[String]) = match path.first().map(String::as_str) {
+        Some("crate") => (Vec::new(), &path[1..]),
+        Some("super") => {
+            let supers = path.iter().take_while(|s| *s == "super").count();
+            // From a file, `super` is its folder's module; from a `mod.rs`, the folder's parent.
+            let is_folder = modules
+                .get(referrer)
+                .is_some_and(|file| file.ends_with("mod.rs"));
+            let up = supers + usize::from(is_folder);
+            (
+                referrer[..referrer.len().saturating_sub(up)].to_vec(),
+                &path[supers..],
+            )
         }
+        _ => return None,
     };
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for entry in std::fs::read_dir(SRC).unwrap() {
-        let path = entry.unwrap().path();
-        let module = path.file_stem().unwrap().to_string_lossy().to_string();
-        if module == "lib" {
-            continue;
-        }
-        // A module split into a directory (`mock/`) is one node: what all its files use.
-        let mut uses = BTreeSet::new();
-        for file in rust_files(&path) {
-            uses.extend(crate_paths(&std::fs::read_to_string(&file).unwrap()));
-        }
-        graph.insert(
-            module.clone(),
-            uses.iter()
-                .map(|u| node(u))
-                .filter(|n| *n != module)
-                .collect(),
-        );
+    if base.is_empty()
+        && let Some(first) = rest.first()
+        && !modules.contains_key(&vec![first.clone()])
+    {
+        return reexports.get(first).cloned();
     }
-    let mut generated = BTreeSet::new();
-    for file in GENERATED {
-        let text = std::fs::read_to_string(format!("{}/{file}.rs", env!("OUT_DIR"))).unwrap();
-        generated.extend(crate_paths(&text).iter().map(|u| node(u)));
-    }
-    // The generated modules' own glue in lib.rs (`pub use crate::operation::..`).
-    for item in &lib.items {
-        if let syn::Item::Mod(module) = item
-            && GENERATED.contains(&module.ident.to_string().as_str())
-        {
-            let mut glue = CratePaths::default();
-            glue.visit_item_mod(module);
-            generated.extend(glue.0.iter().map(|u| node(u)));
+    for segment in rest {
+        let mut next = base.clone();
+        next.push(segment.clone());
+        if !modules.contains_key(&next) {
+            break;
         }
+        base = next;
     }
-    generated.remove("generated");
-    graph.insert("generated".into(), generated);
-
-    assert_eq!(
-        graph["error"],
-        BTreeSet::new(),
-        "error.rs depends on nothing of the crate"
-    );
-    for start in graph.keys() {
-        let mut path = vec![start.clone()];
-        if let Some(cycle) = find_cycle(&graph, start, &mut path) {
-            panic!("a dependency circle: {}\n{graph:#?}", cycle.join(" → "));
-        }
-    }
+    Some(base)
 }
 
-/// `path` itself when it is a file, else every `.rs` file under it.
-fn rust_files(path: &std::path::Path) -> Vec<std::path::PathBuf> {
-    if !path.is_dir() {
-        return vec![path.to_path_buf()];
-    }
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(path).unwrap() {
-        let entry = entry.unwrap().path();
-        if entry.is_dir() || entry.extension().is_some_and(|e| e == "rs") {
-            files.extend(rust_files(&entry));
+#[test]
+fn src_modules_form_a_dag_at_every_level_with_error_over_leaves_only() {
+    let modules = files();
+    let facade = reexports("__private.rs");
+    let reexports = reexports("lib.rs");
+    // Edges by the folder they are in: (from, to) between children of that folder.
+    let mut graphs: BTreeMap<ModulePath, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    for (module, file) in &modules {
+        let mut text = std::fs::read_to_string(file).unwrap();
+        // The generated code is part of the module that includes it.
+        for generated in ["types.rs", "operations.rs", "webhooks.rs"] {
+            if text.contains(&format!("/{generated}\"))")) {
+                text +=
+                    &std::fs::read_to_string(format!("{}/{generated}", env!("OUT_DIR"))).unwrap();
+            }
+        }
+        for path in paths_of(&text) {
+            let Some(target) = module_named(&path, module, &modules, &reexports, &facade) else {
+                continue;
+            };
+            let common = module
+                .iter()
+                .zip(&target)
+                .take_while(|(a, b)| a == b)
+                .count();
+            // A module and its own folder's module (parent and child): no circle.
+            if common == module.len() || common == target.len() {
+                continue;
+            }
+            let graph = graphs.entry(module[..common].to_vec()).or_default();
+            graph
+                .entry(module[common].clone())
+                .or_default()
+                .insert(target[common].clone());
+            graph.entry(target[common].clone()).or_default();
+        }
+        // Every module is a node of its folder, with edges or without.
+        if let Some((name, folder)) = module.split_last() {
+            graphs
+                .entry(folder.to_vec())
+                .or_default()
+                .entry(name.clone())
+                .or_default();
         }
     }
-    files
+    for (folder, graph) in &graphs {
+        for start in graph.keys() {
+            let mut path = vec![start.clone()];
+            if let Some(cycle) = find_cycle(graph, start, &mut path) {
+                panic!(
+                    "an import circle in src/{}: {}\n{graph:#?}",
+                    folder.join("/"),
+                    cycle.join(" → ")
+                );
+            }
+        }
+    }
+    let top = &graphs[&Vec::new()];
+    for dependency in &top["error"] {
+        assert_eq!(
+            top[dependency],
+            BTreeSet::new(),
+            "error depends on `{dependency}`, which is no leaf"
+        );
+    }
+    // The structure is there to be checked: the folders and what they hold.
+    for folder in [
+        "call",
+        "client",
+        "error",
+        "mock",
+        "webhooks",
+        "onboarding",
+        "table",
+    ] {
+        assert!(top.contains_key(folder), "{folder}: {top:#?}");
+    }
+    assert!(graphs[&vec!["mock".to_string()]].contains_key("sandbox"));
 }
 
 fn find_cycle(

@@ -13,7 +13,10 @@ fn a_signed_v2_link_carries_what_openssl_computes() {
         .v2()
         .email("owner@client.example")
         .redirect_url("https://partner.example/onboarded?session=7")
-        .signed(MockHub::PLATFORM_SECRET, 1775653748)
+        .signed(
+            &d360_partner::PlatformSecret::new(MockHub::PLATFORM_SECRET).unwrap(),
+            1775653748,
+        )
         .url()
         .unwrap();
     // printf 'aAbBcCPA|1775653748' | openssl dgst -sha512 -hmac mock-platform-secret

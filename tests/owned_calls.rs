@@ -11,7 +11,7 @@ use common::partner;
 use d360_partner::mock::MockHub;
 use d360_partner::operations::{GET_PARTNER, GetPartner, Items, Pages, PatchPartner, Pending};
 use d360_partner::types::{PartnerOut, PatchPartnerIn};
-use d360_partner::{Client, DryRun, Error, Method, OperationCall, RawRequest, RawResponse};
+use d360_partner::{Client, DryRun, DynamicCall, ErrorKind, Method, RawRequest, RawResponse};
 use serde_json::{Value, json};
 use std::future::IntoFuture;
 
@@ -27,7 +27,7 @@ fn calls_their_futures_and_streams_are_send_and_static() {
     send_static::<RawRequest>();
     send_static::<Pending<Value>>();
     send_static::<Pending<RawResponse>>();
-    send_static::<OperationCall>();
+    send_static::<DynamicCall>();
     send_static::<Pages<Value>>();
     send_static::<Items<Value>>();
 }
@@ -81,7 +81,7 @@ async fn calls_are_kept_after_the_client_value_is_dropped() {
         .request(Method::GET, "/api/v2/partners/{partner_id}/balance")
         .path_param("partner_id", "p-3");
     let from_data = client
-        .operation(GET_PARTNER.info())
+        .call(GET_PARTNER.info())
         .parameter("partner_id", json!("p-4"));
     drop(client);
     assert_eq!(builder.await.unwrap(), partner());
@@ -162,7 +162,7 @@ async fn generated_builders_dry_run_as_raw_requests_and_calls_from_data_do() {
         )
     );
     let from_data = client
-        .operation(GET_PARTNER.info())
+        .call(GET_PARTNER.info())
         .parameter("partner_id", json!("p 1"))
         .dry_run()
         .unwrap();
@@ -201,7 +201,7 @@ async fn generated_builders_dry_run_as_raw_requests_and_calls_from_data_do() {
 
     // Refused as `send()` refuses it.
     let missing = client.patch_partner().dry_run().unwrap_err();
-    assert!(matches!(missing, Error::InvalidRequest(_)));
+    assert!(matches!(missing.kind(), ErrorKind::InvalidRequest(_)));
     assert_eq!(
         missing.to_string(),
         "invalid request: patch_partner: the required path parameter `partner_id` is not set"

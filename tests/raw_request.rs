@@ -6,7 +6,7 @@
 use crate::common;
 
 use d360_partner::mock::{MockError, MockFault, MockHub};
-use d360_partner::{Client, Error, Method};
+use d360_partner::{Client, Error, ErrorKind, Method};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -102,7 +102,7 @@ async fn any_deserializable_type_and_empty_bodies_decode() {
         .send::<Value>()
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Decode(_)), "{error}");
+    assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error}");
     assert!(error.to_string().contains("expected value"), "{error}");
     // A body that is not the type asked for is a decode error with the path.
     let error = common::client(&server)
@@ -110,7 +110,7 @@ async fn any_deserializable_type_and_empty_bodies_decode() {
         .send::<Vec<String>>()
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Decode(_)), "{error}");
+    assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error}");
 }
 
 #[tokio::test]
@@ -211,7 +211,7 @@ async fn every_guard_refuses_before_anything_is_sent_naming_the_cause() {
         assert!(!shown.contains("secret"), "{shown}");
         let error = request.send::<Value>().await.unwrap_err();
         assert_eq!(error.to_string(), format!("invalid request: {expected}"));
-        assert!(matches!(error, Error::InvalidRequest(_)));
+        assert!(matches!(error.kind(), ErrorKind::InvalidRequest(_)));
         assert!(!error.request_sent(), "{expected}");
     }
     assert!(
@@ -463,14 +463,17 @@ async fn headers_the_client_owns_are_refused_before_anything_is_sent_naming_them
             request().send_raw().await.unwrap_err(),
             request().dry_run().unwrap_err(),
         ] {
-            assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+            assert!(
+                matches!(error.kind(), ErrorKind::InvalidRequest(_)),
+                "{error:?}"
+            );
             assert_eq!(error.to_string(), expected);
             assert!(!error.request_sent(), "{expected}");
             assert!(!error.to_string().contains("other-key-9"), "{error}");
         }
         // A call from data refuses them the same way.
         let error = client
-            .operation(d360_partner::operations::GET_PARTNER.info())
+            .call(d360_partner::operations::GET_PARTNER.info())
             .parameter("partner_id", json!("p"))
             .header(name, value)
             .send()
@@ -588,7 +591,10 @@ async fn send_raw_retries_refreshes_and_limits_as_send_does() {
         .send_raw()
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error}");
+    assert!(
+        matches!(error.kind(), ErrorKind::ResponseTooLarge { .. }),
+        "{error}"
+    );
     let nowhere = common::client_for(
         &format!("http://127.0.0.1:{}", common::unused_port()),
         |b| b.max_retries(0),
@@ -636,7 +642,7 @@ async fn a_call_from_data_hands_back_its_answer_too() {
     );
     let answer = hub
         .client()
-        .operation(d360_partner::operations::GET_PARTNER.info())
+        .call(d360_partner::operations::GET_PARTNER.info())
         .parameter("partner_id", json!("p-1"))
         .header("Prefer", "code=404")
         .send_raw()

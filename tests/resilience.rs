@@ -8,7 +8,7 @@ use common::{PARTNER_ID, client_for as client, error_json, partner_json};
 use d360_partner::mock::{MockError, MockFault, MockHub};
 use d360_partner::operations::{GET_PARTNER, PATCH_PARTNER};
 use d360_partner::types::{PartnerOut, PatchPartnerIn};
-use d360_partner::{Client, ClientBuilder, Error};
+use d360_partner::{Client, ClientBuilder, Error, ErrorKind};
 use std::time::{Duration, Instant};
 
 async fn get(client: &Client, partner_id: &str) -> Result<PartnerOut, Error> {
@@ -182,7 +182,7 @@ async fn a_connection_reset_is_retried_for_get() {
 async fn a_connection_reset_ends_a_patch_with_a_transport_error() {
     let server = FaultyServer::start(vec![Answer::Reset]).await;
     let error = patch(&client(&server.uri(), |b| b)).await.unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(matches!(error.kind(), ErrorKind::Transport(_)), "{error:?}");
     assert_eq!(
         error.to_string(),
         format!(
@@ -240,7 +240,7 @@ async fn a_transport_error_names_the_origin_never_the_path_and_counts_the_attemp
             get(&client, "secret-partner-id").await.unwrap_err(),
             patch(&client).await.unwrap_err(),
         ] {
-            let Error::Transport(transport) = &error else {
+            let ErrorKind::Transport(transport) = error.kind() else {
                 panic!("{error:?}")
             };
             assert!(transport.is_connect(), "{error:?}");
@@ -261,7 +261,7 @@ async fn truncated_json_names_where_decoding_stopped() {
     let error = get(&client(&server.uri(), |b| b), PARTNER_ID)
         .await
         .unwrap_err();
-    let Error::Decode(decode) = &error else {
+    let ErrorKind::Decode(decode) = error.kind() else {
         panic!("expected a decode error, got {error:?}");
     };
     assert_eq!(decode.path.as_deref(), Some("settings.io_secure"));
@@ -290,7 +290,7 @@ async fn a_body_cut_off_mid_transfer_is_read_again_for_get_but_not_for_patch() {
 
     let server = FaultyServer::start(vec![truncated]).await;
     let error = patch(&client(&server.uri(), |b| b)).await.unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(matches!(error.kind(), ErrorKind::Transport(_)), "{error:?}");
     assert!(error.is_retryable() && error.request_sent());
     assert_eq!(server.connections(), 1, "the PATCH may have been applied");
 }
@@ -324,7 +324,7 @@ async fn an_html_502_page_keeps_its_status_and_the_start_of_the_page() {
     let error = get(&client(&server.uri(), |b| b.max_retries(1)), PARTNER_ID)
         .await
         .unwrap_err();
-    let Error::Api(api) = &error else {
+    let ErrorKind::Api(api) = error.kind() else {
         panic!("expected an API error, got {error:?}");
     };
     assert_eq!(api.status.as_u16(), 502);
@@ -356,8 +356,8 @@ async fn a_10_mb_body_decodes_or_fails_with_a_bounded_error() {
     .unwrap_err();
     assert!(
         matches!(
-            error,
-            Error::ResponseTooLarge {
+            error.kind(),
+            ErrorKind::ResponseTooLarge {
                 limit: 1_048_576,
                 ..
             }
@@ -374,7 +374,7 @@ async fn a_10_mb_body_decodes_or_fails_with_a_bounded_error() {
     let error = get(&client(&server.uri(), |b| b), PARTNER_ID)
         .await
         .unwrap_err();
-    let Error::Decode(decode) = &error else {
+    let ErrorKind::Decode(decode) = error.kind() else {
         panic!("expected a decode error, got {error:?}");
     };
     assert_eq!(decode.body_prefix.len(), 512 + '…'.len_utf8());
@@ -417,7 +417,7 @@ async fn a_redirect_is_not_followed_so_the_credential_stays_with_the_hub() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::UnexpectedStatus { status } if status == 307),
+        matches!(error.kind(), ErrorKind::UnexpectedStatus { status } if *status == 307),
         "{error:?}"
     );
     assert!(elsewhere.received_requests().await.unwrap().is_empty());

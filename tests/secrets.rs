@@ -6,7 +6,7 @@ mod common;
 use common::{PARTNER_ID, partner};
 use d360_partner::mock::{MockError, MockFault, MockHub};
 use d360_partner::operations::GET_PARTNER;
-use d360_partner::{Client, Error, Method};
+use d360_partner::{Client, Error, ErrorKind, Method};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use tracing_subscriber::fmt::MakeWriter;
@@ -80,7 +80,7 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
     let error = get(&refused.build().unwrap(), PARTNER_ID)
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Auth(_)));
+    assert!(matches!(error.kind(), ErrorKind::Auth(_)));
     shown.push(format!("{error} {error:?}"));
 
     // The API key and a bearer token, accepted and refused.

@@ -1,7 +1,7 @@
 //! HTTPS is wired: an `https://` base URL makes the client open a TLS handshake (with the
 //! default `rustls`/`ring` backend, no process-wide crypto provider needed).
 
-use d360_partner::{Client, Error};
+use d360_partner::{Client, ErrorKind};
 use std::io::Read;
 use std::net::TcpListener;
 use std::time::Duration;
@@ -28,7 +28,7 @@ async fn an_https_base_url_starts_a_tls_handshake() {
         .build()
         .unwrap();
     let error = client.get_partner().partner_id("p").await.unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(matches!(error.kind(), ErrorKind::Transport(_)), "{error:?}");
 
     let hello = server.join().unwrap();
     assert_eq!(hello[0], 0x16, "a TLS handshake record");

@@ -100,8 +100,8 @@ async fn the_receiver_hands_good_events_to_the_application_and_refuses_the_rest(
         let forged = "0".repeat(64);
         assert_eq!(hub.deliver_raw(&url, body, Some(&forged)).await?, 401);
         assert_eq!(hub.deliver_raw(&url, body, None).await?, 401);
-        let other_secret =
-            d360_partner::webhooks::Sender::new("not-the-platform-secret")?.sign(body.as_bytes());
+        let other = d360_partner::PlatformSecret::new("not-the-platform-secret").unwrap();
+        let other_secret = d360_partner::webhooks::sign(&other, body.as_bytes());
         assert_eq!(hub.deliver_raw(&url, body, Some(&other_secret)).await?, 401);
         // One byte over the limit: read whole, refused by the verifier.
         let padding = "x".repeat((1 << 20) + 1 - r#"{"event":"e","data":""}"#.len());

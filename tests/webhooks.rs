@@ -2,8 +2,8 @@
 //! (openssl) verify in every accepted spelling; each refusal has its own text and status; a
 //! rotation accepts both secrets; what is refused never shows a secret.
 
-use d360_partner::HeaderMap;
 use d360_partner::webhooks::{SIGNATURE_HEADER, Sender, Verifier, VerifyError};
+use d360_partner::{ErrorKind, HeaderMap, PlatformSecret, SecretError};
 
 const SECRET: &str = "whsec-platform-1";
 const OLD_SECRET: &str = "old-platform-0";
@@ -136,7 +136,10 @@ fn every_refusal_names_its_cause_and_the_status_to_answer() {
         let mut changed = body.to_vec();
         changed[at] ^= 0x20;
         let error = v.verify(&headers(&[OPENSSL_HEX]), &changed).unwrap_err();
-        assert!(matches!(error, VerifyError::SignatureMismatch), "byte {at}");
+        assert!(
+            matches!(error, VerifyError::SignatureMismatch { .. }),
+            "byte {at}"
+        );
     }
 }
 
@@ -216,7 +219,7 @@ fn during_a_rotation_both_secrets_verify_and_a_third_does_not() {
         .sign(BODY.as_bytes());
     assert!(matches!(
         rotating.verify(&headers(&[&other]), BODY.as_bytes()),
-        Err(VerifyError::SignatureMismatch)
+        Err(VerifyError::SignatureMismatch { .. })
     ));
     // Without the previous secret, the old signature is refused.
     assert!(
@@ -262,21 +265,18 @@ fn an_array_delivery_verifies_once_and_gives_each_event_its_bytes() {
     let error = verifier()
         .verify_all(&headers(&[signature]), events[0].raw())
         .unwrap_err();
-    assert!(matches!(error, VerifyError::SignatureMismatch));
+    assert!(matches!(error, VerifyError::SignatureMismatch { .. }));
 }
 
 #[test]
 fn no_secret_shows_in_debug_display_or_errors() {
-    assert!(matches!(Verifier::new(""), Err(VerifyError::EmptySecret)));
-    assert!(matches!(
-        verifier().previous(" \t"),
-        Err(VerifyError::EmptySecret)
-    ));
-    assert_eq!(VerifyError::EmptySecret.status().as_u16(), 500);
-    assert_eq!(
-        Sender::new("").unwrap_err().to_string(),
-        "invalid client configuration: the platform secret is empty"
-    );
+    // One error for an empty secret, wherever it is given.
+    let empty = SecretError::Empty { variable: None };
+    assert_eq!(Verifier::new("").unwrap_err(), empty);
+    assert_eq!(verifier().previous(" \t").unwrap_err(), empty);
+    assert_eq!(Sender::new("").unwrap_err(), empty);
+    assert_eq!(PlatformSecret::new("").unwrap_err(), empty);
+    assert_eq!(empty.to_string(), "the platform secret is empty");
     let v = verifier().previous(OLD_SECRET).unwrap();
     let sender = Sender::new(SECRET).unwrap();
     let mut shown = vec![format!("{v:?}"), format!("{sender:?}")];
@@ -361,7 +361,7 @@ async fn a_sender_refuses_what_is_no_http_url_before_sending() {
         let error = sender.send(url, BODY).await.unwrap_err();
         assert_eq!(
             error.to_string(),
-            "invalid request: the receiver's URL is no http:// or https:// URL"
+            "invalid request: webhook delivery: the URL is no http:// or https:// URL"
         );
         assert!(!error.request_sent());
     }
@@ -381,7 +381,7 @@ async fn a_sender_that_cannot_connect_names_the_receivers_origin_not_the_hub() {
         error.to_string(),
         format!("could not connect to http://127.0.0.1:{port}")
     );
-    let d360_partner::Error::Transport(transport) = &error else {
+    let ErrorKind::Transport(transport) = error.kind() else {
         panic!("{error:?}")
     };
     assert_eq!(
@@ -403,7 +403,7 @@ async fn a_signature_that_cannot_be_a_header_is_refused_before_sending() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "invalid request: the signature cannot be a header value: it holds a control character or a byte outside visible ASCII"
+        "invalid request: webhook delivery: the value of the header `x-360dialog-signature` holds a character a header cannot hold"
     );
     assert!(!error.request_sent());
 }

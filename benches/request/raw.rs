@@ -73,11 +73,14 @@ impl RawClient {
     pub fn new(base_url: &str, api_key: &str) -> RawClient {
         // reqwest is built without a default crypto provider (this crate picks `ring`); a
         // hand-written client installs one. Plain HTTP never uses it.
+        // Deprecated in rustls 0.23.48 in favour of a provider with post-quantum key exchange,
+        // which plain HTTP never reaches either.
+        #[allow(deprecated)]
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .user_agent(concat!("d360-partner-rust/", env!("CARGO_PKG_VERSION")))
-            .timeout(d360_partner::DEFAULT_TIMEOUT)
-            .connect_timeout(d360_partner::DEFAULT_CONNECT_TIMEOUT)
+            .timeout(d360_partner::ClientBuilder::DEFAULT_TIMEOUT)
+            .connect_timeout(d360_partner::ClientBuilder::DEFAULT_CONNECT_TIMEOUT)
             .build()
             .expect("a reqwest client");
         RawClient {

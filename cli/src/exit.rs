@@ -1,7 +1,7 @@
 //! Exit codes, so scripts can tell a usage error from the hub's answer from a network failure
 //! (0 is success).
 
-use d360_partner::{Error, TransportError};
+use d360_partner::{Error, ErrorKind, SecretError};
 use std::process::ExitCode;
 
 /// Anything not below: an answer that does not decode, one too large, an unexpected status.
@@ -17,17 +17,16 @@ pub const UNAVAILABLE: u8 = 5;
 
 /// The exit code of a failed call.
 pub fn code(error: &Error) -> u8 {
-    match error {
-        Error::Page(page) => page.error().map_or(OTHER, code),
-        Error::Credentials(_) => AUTH,
+    match error.kind() {
+        ErrorKind::Credentials(_) => AUTH,
         // The token endpoint unavailable (no answer, a timeout, a 5xx) or rate limiting is
         // not a refused login.
-        Error::Auth(auth) => match auth.status.map(|status| status.as_u16()) {
+        ErrorKind::Auth(auth) => match auth.status.map(|status| status.as_u16()) {
             None | Some(408 | 500..=599) => UNAVAILABLE,
             Some(429) => CLIENT_ERROR,
             Some(_) => AUTH,
         },
-        Error::Api(api) => match api.status.as_u16() {
+        ErrorKind::Api(api) => match api.status.as_u16() {
             401 | 403 => AUTH,
             // Request Timeout: the hub gave up waiting, a timeout like the client's own.
             408 => UNAVAILABLE,
@@ -35,10 +34,22 @@ pub fn code(error: &Error) -> u8 {
             500..=599 => UNAVAILABLE,
             _ => OTHER,
         },
-        Error::Transport(_) => UNAVAILABLE,
-        Error::InvalidRequest(_) | Error::Config(_) => USAGE,
+        ErrorKind::Transport(_) => UNAVAILABLE,
+        ErrorKind::InvalidRequest(_) | ErrorKind::Config(_) => USAGE,
         _ => OTHER,
     }
+}
+
+/// Prints why `what` (a command, a flag) cannot have the platform secret and returns exit 4:
+/// an unset variable is named with what needs it, other refusals in the library's words.
+pub fn secret_refused(what: &str, error: &SecretError) -> ExitCode {
+    match error {
+        SecretError::Unset { variable } => {
+            eprintln!("d360: {what} needs the platform secret: set {variable}");
+        }
+        other => eprintln!("d360: {other}"),
+    }
+    ExitCode::from(AUTH)
 }
 
 /// Prints `error` as one line on stderr and returns its exit code.
@@ -52,28 +63,19 @@ pub fn fail(error: &Error) -> ExitCode {
 /// `could not connect to http://127.0.0.1:9: connection refused (4 attempts)`.
 pub fn message(error: &Error) -> String {
     let mut text = error.to_string();
-    let transport = transport_error(error);
     // A timeout's cause only says again that it timed out.
-    if !transport.is_some_and(TransportError::is_timeout)
+    if !error.is_timeout()
         && let Some(cause) = cause(error)
     {
         text = format!("{text}: {cause}");
     }
-    if let Some(transport) = transport {
-        let attempts = transport.attempts();
+    if error.as_transport().is_some()
+        && let Some(attempts) = error.attempts()
+    {
         let plural = if attempts == 1 { "" } else { "s" };
         text = format!("{text} ({attempts} attempt{plural})");
     }
     text
-}
-
-/// The failure to get an answer behind `error` (a page's included).
-fn transport_error(error: &Error) -> Option<&TransportError> {
-    match error {
-        Error::Transport(transport) => Some(transport),
-        Error::Page(page) => page.error().and_then(transport_error),
-        _ => None,
-    }
 }
 
 /// The innermost cause of `error`, in words: `connection refused`, `failed to lookup address

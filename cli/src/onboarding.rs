@@ -1,12 +1,15 @@
 //! `d360 onboarding`: integrated onboarding. `link` prints the link a partner sends its clients
-//! to (signed with the platform secret on `--sign`), `parse` reads the redirect the hub sends the
-//! browser back with.
+//! to (signed with the platform secret on `--sign`, for any hub with `--origin`), `parse` reads
+//! the redirect the hub sends the browser back with. The library decides what a link or a
+//! redirect may be; its refusals are said here in the flags' terms.
 
-use crate::commands::PARTNER_ID_ENV;
+use crate::api::PARTNER_ID;
+use crate::exit;
 use crate::output::Out;
-use crate::secret;
+use crate::usage::{Outcome, Usage};
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use d360_partner::onboarding::{Link, Redirect};
+use d360_partner::PlatformSecret;
+use d360_partner::onboarding::{Link, LinkError, PartnerIdProblem, Redirect};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -21,7 +24,7 @@ const VALUES: [(&str, Setter, &str); 9] = [
     (
         "state",
         Link::state,
-        "A value of yours the hub hands back on the redirect (a session id, say)",
+        "A value of yours added to the link (our sources do not say the hub hands it back)",
     ),
     (
         "redirect-url",
@@ -59,18 +62,21 @@ fn link_command() -> Command {
              https://hub.360dialog.com/dashboard/app/{partnerId}, or with --v2 \
              https://app.360dialog.com/onboarding/{partnerId}, with the values given as query \
              parameters (percent-encoded).\n\n\
+             --origin points the link at another hub (a staging hub, `d360 mock`), keeping the page's \
+             path.\n\n\
              --sign adds the IO signature, for partners with IO signature verification on: io_timestamp \
              (now, in Unix seconds) and io_signature (HMAC-SHA512 of `{partnerId}|{io_timestamp}` under \
              D360_PARTNER_PLATFORM_SECRET, in lowercase hex: 360dialog's docs do not show its encoding). \
              The hub refuses a signature it has seen, so make a signed link for each visitor and never \
              reuse one.\n\n\
-             Exit codes: 0 printed, 2 usage (no partner id), 4 --sign without a platform secret.",
+             Exit codes: 0 printed, 2 usage (no partner id, or one that would leave the page; an origin \
+             that is no http(s) URL), 4 --sign without a platform secret.",
         )
         .arg(
             Arg::new("partner-id")
                 .long("partner-id")
                 .value_name("ID")
-                .env(PARTNER_ID_ENV)
+                .env(PARTNER_ID)
                 .help("The partner's id"),
         )
         .arg(
@@ -78,6 +84,12 @@ fn link_command() -> Command {
                 .long("v2")
                 .action(ArgAction::SetTrue)
                 .help("Link to the v2 onboarding page (app.360dialog.com)"),
+        )
+        .arg(
+            Arg::new("origin")
+                .long("origin")
+                .value_name("URL")
+                .help("Another hub's origin (a staging hub, `d360 mock`'s base_url); the page's path is kept"),
         );
     for (flag, _, help) in VALUES {
         let parameter = flag.replace('-', "_");
@@ -102,7 +114,8 @@ fn parse_command() -> Command {
         .long_about(
             "Read the redirect the hub sends the browser to when a client finishes integrated \
              onboarding (client=<id>&channels=[<id>,...], and revoked=[<id>,...] when it removed \
-             permissions) and print {\"client\", \"channels\", \"revoked\"} as JSON. Lists are read \
+             permissions) and print {\"client\", \"channels\", \"revoked\"} as JSON (and \"state\" when the \
+             redirect has one). A fragment is never read. Lists are read \
              however they are spelled: percent-encoded or not, ids quoted or bare, [] for none; repeated \
              ids are dropped.\n\n\
              Exit codes: 0 printed, 2 usage (a malformed redirect, naming the parameter).",
@@ -115,68 +128,97 @@ fn parse_command() -> Command {
         )
 }
 
-/// Runs `d360 onboarding SUBCOMMAND`: the exit code, or a usage error's message (with the
-/// subcommand's name).
-pub fn run(matches: &ArgMatches) -> (&'static str, Result<ExitCode, String>) {
+/// Runs `d360 onboarding SUBCOMMAND`.
+pub fn run(matches: &ArgMatches) -> Outcome {
     match matches.subcommand() {
-        Some(("link", command)) => ("link", link(command)),
-        Some(("parse", command)) => ("parse", parse(command)),
+        Some(("link", command)) => link(command).map_err(|u| u.of("link")),
+        Some(("parse", command)) => parse(command).map_err(|u| u.of("parse")),
         _ => unreachable!("an onboarding subcommand is required"),
     }
 }
 
 /// `d360 onboarding link`.
-fn link(matches: &ArgMatches) -> Result<ExitCode, String> {
-    let no_partner = || format!("no partner id: give --partner-id or set {PARTNER_ID_ENV}");
-    let partner_id = matches
-        .get_one::<String>("partner-id")
-        .ok_or_else(no_partner)?;
+fn link(matches: &ArgMatches) -> Outcome {
+    let partner_id = matches.get_one::<String>("partner-id").ok_or_else(|| {
+        Usage::new(format!(
+            "no partner id: give --partner-id or set {PARTNER_ID}"
+        ))
+    })?;
     let mut link = Link::new(partner_id);
     if matches.get_flag("v2") {
         link = link.v2();
+    }
+    if let Some(origin) = matches.get_one::<String>("origin") {
+        link = link.origin(origin);
     }
     for (flag, set, _) in VALUES {
         if let Some(value) = matches.get_one::<String>(flag) {
             link = set(link, value.clone());
         }
     }
-    if partner_id.trim().is_empty() {
-        return Err(format!(
-            "the partner id is empty: give --partner-id or set {PARTNER_ID_ENV}"
-        ));
-    }
+    // What the link would be without a signature: refused input is a usage error before the
+    // secret is looked for.
+    link.url()
+        .map_err(|error| refused(&error, partner_id, matches))?;
     if matches.get_flag("sign") {
-        let secret = match secret::platform("--sign") {
+        let secret = match PlatformSecret::from_env() {
             Ok(secret) => secret,
-            Err(code) => return Ok(code),
+            Err(error) => return Ok(exit::secret_refused("--sign", &error)),
         };
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|_| "the clock is before 1970, so no IO timestamp can be made".to_string())?
+            .map_err(|_| Usage::new("the clock is before 1970, so no IO timestamp can be made"))?
             .as_secs();
-        link = link.signed(secret, now);
+        link = link.signed(&secret, now);
     }
-    match link.url() {
-        Ok(url) => {
-            println!("{url}");
-            Ok(ExitCode::SUCCESS)
+    let url = link
+        .url()
+        .map_err(|error| refused(&error, partner_id, matches))?;
+    println!("{url}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A link the library refused, in the flags' terms.
+fn refused(error: &LinkError, partner_id: &str, matches: &ArgMatches) -> Usage {
+    // Named where it came from: the flag, or the variable clap read it from.
+    let id = match matches.value_source("partner-id") {
+        Some(clap::parser::ValueSource::EnvVariable) => {
+            format!("{PARTNER_ID}={}", partner_id.escape_debug())
         }
-        // An empty partner id and secret were refused above, each in the command line's terms.
-        Err(error) => {
-            eprintln!("d360: {error}");
-            Ok(ExitCode::from(crate::exit::AUTH))
+        _ => format!("--partner-id {}", partner_id.escape_debug()),
+    };
+    Usage::new(match error {
+        LinkError::EmptyPartnerId => {
+            format!("the partner id is empty: give --partner-id or set {PARTNER_ID}")
         }
-    }
+        LinkError::PartnerId(PartnerIdProblem::DotSegment) => {
+            format!("{id}: a partner id of `.` or `..` would leave the onboarding page")
+        }
+        LinkError::PartnerId(PartnerIdProblem::Character(c)) => {
+            format!("{id}: it holds {c:?}, which would leave the onboarding page")
+        }
+        LinkError::Origin(_) => format!(
+            "--origin {}: not an http:// or https:// URL with a host (and no query)",
+            matches
+                .get_one::<String>("origin")
+                .map_or(String::new(), |origin| origin.escape_debug().to_string())
+        ),
+        other => other.to_string(),
+    })
 }
 
 /// `d360 onboarding parse`.
-fn parse(matches: &ArgMatches) -> Result<ExitCode, String> {
+fn parse(matches: &ArgMatches) -> Outcome {
     let url = matches.get_one::<String>("url").expect("required");
-    let redirect = Redirect::parse(url).map_err(|error| error.to_string())?;
-    Out::new().value(&json!({
+    let redirect = Redirect::parse(url).map_err(|error| Usage::new(error.to_string()))?;
+    let mut shown = json!({
         "client": redirect.client_id(),
         "channels": redirect.channel_ids(),
         "revoked": redirect.revoked_channel_ids(),
-    }));
+    });
+    if let Some(state) = redirect.state() {
+        shown["state"] = json!(state);
+    }
+    Out::new().value(&shown);
     Ok(ExitCode::SUCCESS)
 }

@@ -81,20 +81,18 @@ async fn on_a_terminal_the_answer_is_pretty_printed() {
 }
 
 #[tokio::test]
-async fn global_flags_go_before_or_after_the_command() {
+async fn hub_flags_belong_to_the_commands_that_call_the_hub() {
     let hub = MockHub::start().await;
     hub.set(GET_PARTNER, Ok(partner()));
     let key = [("D360_PARTNER_API_KEY", MockHub::API_KEY)];
     let url = hub.base_url();
-    for args in [
-        ["--base-url", &url, "get-partner", "--partner-id", "p-1"],
-        ["get-partner", "--partner-id", "p-1", "--base-url", &url],
-    ] {
-        assert_eq!(
-            d360(&args, &key, None).await,
-            ok("{\"brand_name\":\"Acme\",\"id\":\"p-1\"}\n")
-        );
-    }
+    let run = d360(
+        &["get-partner", "--partner-id", "p-1", "--base-url", &url],
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(run, ok("{\"brand_name\":\"Acme\",\"id\":\"p-1\"}\n"));
     let run = d360(
         &[
             "get-partner",
@@ -109,6 +107,28 @@ async fn global_flags_go_before_or_after_the_command() {
     )
     .await;
     assert!(run.stderr.contains("d360_partner.request"), "{run:?}");
+    // Where a flag would do nothing it is a usage error, not silently ignored.
+    for args in [
+        vec![
+            "onboarding",
+            "parse",
+            "--base-url",
+            &url,
+            "https://p.example/?client=c",
+        ],
+        vec!["webhook", "verify", "--dry-run", "--signature", "00"],
+        vec!["completion", "bash", "--base-url", &url],
+        vec!["mock", "--dry-run"],
+        vec!["--base-url", &url, "get-partner", "--partner-id", "p-1"],
+    ] {
+        let run = d360(&args, &key, None).await;
+        assert_eq!(run.code, 2, "{args:?} {run:?}");
+        assert!(
+            run.stderr.starts_with("error: unexpected argument '--"),
+            "{args:?} {run:?}"
+        );
+        assert_eq!(hub.requests_to(GET_PARTNER).len(), 2, "{args:?}");
+    }
 }
 
 #[tokio::test]
@@ -451,7 +471,7 @@ async fn a_connection_failure_names_the_origin_the_cause_and_the_attempts() {
             "{args:?}"
         );
     }
-    // The token flow's login.
+    // The token flow's login, sent through the same attempts: counted as a call's are.
     let login = [
         ("D360_PARTNER_USERNAME", MockHub::USERNAME),
         ("D360_PARTNER_PASSWORD", MockHub::PASSWORD),
@@ -463,7 +483,7 @@ async fn a_connection_failure_names_the_origin_the_cause_and_the_attempts() {
         failed(
             5,
             &format!(
-                "d360: authentication failed: the token endpoint at {closed} did not answer: connection refused\n"
+                "d360: authentication failed: the token endpoint at {closed} did not answer: connection refused (4 attempts)\n"
             )
         )
     );
@@ -495,27 +515,15 @@ async fn a_dry_run_prints_the_request_with_the_credential_redacted_and_sends_not
         "{{\"method\":\"PATCH\",\"url\":\"{url}/api/v2/partners/p%201\",\"headers\":{{\"accept\":\"application/json\",\"content-type\":\"application/json\",\"user-agent\":\"d360-partner-cli/{v} d360-partner-rust/{v}\",\"x-api-key\":\"[redacted]\"}},\"body\":{{\"webhook_url\":\"https://a.example\"}}}}\n",
         v = env!("CARGO_PKG_VERSION")
     );
-    // The global flag before or after the command.
-    for args in [
-        [
-            "--dry-run",
-            "patch-partner",
-            "--partner-id",
-            "p 1",
-            "--webhook-url",
-            "https://a.example",
-        ],
-        [
-            "patch-partner",
-            "--partner-id",
-            "p 1",
-            "--webhook-url",
-            "https://a.example",
-            "--dry-run",
-        ],
-    ] {
-        assert_eq!(d360_on(&hub, &args).await, ok(&expected));
-    }
+    let args = [
+        "patch-partner",
+        "--partner-id",
+        "p 1",
+        "--webhook-url",
+        "https://a.example",
+        "--dry-run",
+    ];
+    assert_eq!(d360_on(&hub, &args).await, ok(&expected));
     let token = [
         ("D360_PARTNER_USERNAME", MockHub::USERNAME),
         ("D360_PARTNER_PASSWORD", MockHub::PASSWORD),
@@ -559,7 +567,7 @@ async fn verbose_logs_the_call_to_stderr_and_no_secret_anywhere() {
         let mut env = credentials.clone();
         env.push(("D360_PARTNER_BASE_URL", &url));
         let run = d360(
-            &["--verbose", "get-partner", "--partner-id", "p-1"],
+            &["get-partner", "--partner-id", "p-1", "--verbose"],
             &env,
             None,
         )
@@ -702,7 +710,7 @@ async fn a_command_that_sends_a_body_refuses_to_send_none() {
     hub.set(PATCH_PARTNER, Ok(partner()));
     let usage = "\n\nUsage: d360 patch-partner [OPTIONS] --partner-id <TEXT>\n\nFor more information, try '--help'.\n";
     let refused = format!(
-        "error: `patch-partner` needs a request body: give at least one of its fields (--webhook-url, --partner-redirect-url, --allow-client-to-add-phone-no), or --body FILE (- for stdin){usage}"
+        "error: `patch-partner` needs a request body: give at least one of its fields (--webhook-url, --partner-redirect-url, --allow-client-to-add-phone-no), or --body JSON, FILE or - (stdin){usage}"
     );
     for args in [
         &["patch-partner", "--partner-id", "p-1"][..],
@@ -887,12 +895,12 @@ async fn a_base_url_the_command_line_cannot_use_is_refused_in_its_terms() {
     assert_eq!(run, ok("{\"brand_name\":\"Acme\",\"id\":\"p-1\"}\n"));
     let run = d360(
         &[
-            "--dry-run",
-            "--base-url",
-            "https://hub.example:8443/v",
             "get-partner",
             "--partner-id",
             "p-1",
+            "--dry-run",
+            "--base-url",
+            "https://hub.example:8443/v",
         ],
         &[key],
         None,
@@ -954,7 +962,7 @@ async fn a_dry_run_needs_no_credentials_and_marks_them_absent() {
         )
     };
     let run = d360(
-        &["--dry-run", "get-partner", "--partner-id", "p-1"],
+        &["get-partner", "--partner-id", "p-1", "--dry-run"],
         &[],
         None,
     )
@@ -1012,7 +1020,7 @@ async fn a_dry_run_needs_no_credentials_and_marks_them_absent() {
     );
     // Credentials set but unusable still fail: the run would.
     let run = d360(
-        &["--dry-run", "get-partner", "--partner-id", "p-1"],
+        &["get-partner", "--partner-id", "p-1", "--dry-run"],
         &[("D360_PARTNER_USERNAME", "u@example.com")],
         None,
     )

@@ -306,8 +306,14 @@ async fn listen_refuses_what_does_not_verify_with_its_status_and_one_line_naming
     assert_eq!(hub.deliver_signed(&url, at_limit).await.unwrap(), 200);
     assert_eq!(listener.stdout_line().await, event);
 
-    // Without a Content-Length: refused once a byte past the limit is read.
-    let mut chunked = b"POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    // Without a Content-Length: refused once a byte past the limit is read. The signature is
+    // well formed, since one that is not is refused (401) before any of the body is read.
+    let mut chunked = format!(
+        "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\
+         x-360dialog-signature: {}\r\nConnection: close\r\n\r\n",
+        "0".repeat(64)
+    )
+    .into_bytes();
     let chunk = vec![b'a'; 64 * 1024];
     for _ in 0..17 {
         chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
@@ -739,16 +745,17 @@ async fn send_to_d360_webhook_listen_is_verified_there() {
         "",
     )
     .await;
-    let body = r#"{"id":"ev-1","event":"channel_live","data":{}}"#;
+    // Sent with the event's sample data, and printed by the listener as sent.
+    let sent: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(sent["id"], "ev-1");
+    assert_eq!(sent["event"], "channel_live");
+    assert_eq!(sent["data"]["status"], "live");
     assert_eq!(
-        run,
-        Run {
-            code: 0,
-            stdout: format!("{body}\n"),
-            stderr: "d360: the receiver answered 200 OK\n".into(),
-        }
+        (run.code, run.stderr.as_str()),
+        (0, "d360: the receiver answered 200 OK\n")
     );
-    assert_eq!(listener.stdout_line().await, body);
+    assert_eq!(listener.stdout_line().await, run.stdout.trim_end());
+    let first = run.stdout;
     // With another secret, the listener refuses it: exit 3.
     let run = d360(
         &[
@@ -768,7 +775,7 @@ async fn send_to_d360_webhook_listen_is_verified_there() {
         run,
         Run {
             code: 3,
-            stdout: format!("{}\n", body.replace("ev-1", "ev-2")),
+            stdout: first.replace("ev-1", "ev-2"),
             stderr: "d360: the receiver answered 401 Unauthorized\n".into(),
         }
     );
@@ -784,9 +791,21 @@ async fn send_to_d360_webhook_listen_is_verified_there() {
 
 #[tokio::test]
 async fn send_exits_by_the_receivers_answer() {
-    let args =
-        |url: &str| ["webhook", "send", url, "--event", "e", "--id", "ev-1"].map(String::from);
-    let body = "{\"id\":\"ev-1\",\"event\":\"e\",\"data\":{}}\n";
+    let args = |url: &str| {
+        [
+            "webhook",
+            "send",
+            url,
+            "--event",
+            "channel_created",
+            "--data",
+            "{}",
+            "--id",
+            "ev-1",
+        ]
+        .map(String::from)
+    };
+    let body = "{\"id\":\"ev-1\",\"event\":\"channel_created\",\"data\":{}}\n";
     for (status, code, shown) in [
         (200, 0, "200 OK"),
         (404, 3, "404 Not Found"),
@@ -835,12 +854,12 @@ async fn send_refuses_bad_input_before_reading_the_secret_and_dry_run_sends_noth
         (
             vec!["not a url"],
             "",
-            "URL `not a url`: not a URL: relative URL without a base",
+            "URL `not a url`: not an http:// or https:// URL",
         ),
         (
             vec!["ftp://x.example/"],
             "",
-            "URL `ftp://x.example/`: the scheme is ftp, not http or https",
+            "URL `ftp://x.example/`: not an http:// or https:// URL",
         ),
         (
             vec!["http://x.example/", "--data", "-"],
@@ -876,7 +895,6 @@ async fn send_refuses_bad_input_before_reading_the_secret_and_dry_run_sends_noth
     let (url, received) = receiver(200).await;
     let run = d360(
         &[
-            "--dry-run",
             "webhook",
             "send",
             &url,
@@ -884,6 +902,7 @@ async fn send_refuses_bad_input_before_reading_the_secret_and_dry_run_sends_noth
             "e",
             "--id",
             "ev-1",
+            "--dry-run",
         ],
         &hub_secret(),
         "",
@@ -899,7 +918,14 @@ async fn send_refuses_bad_input_before_reading_the_secret_and_dry_run_sends_noth
         },
         "body": {"id": "ev-1", "event": "e", "data": {}},
     });
-    assert_eq!(run, ok(&format!("{expected}\n")));
+    assert_eq!(run.stdout, format!("{expected}\n"));
+    // A name the docs do not give is shown, warned of, and not refused.
+    assert_eq!((run.code, run.stderr.lines().count()), (0, 1), "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("d360: warning: `e` is no event the docs name (client_created, "),
+        "{run:?}"
+    );
     assert!(received.lock().unwrap().is_empty());
 }
 
@@ -990,12 +1016,14 @@ async fn verify_exits_4_when_the_signature_does_not_verify() {
         run,
         failed(4, "d360: --signature is no signature: it is empty\n")
     );
-    let run = d360(&["webhook", "verify", "--signature", "a\u{1}b"], &env, BODY).await;
+    // A control character, at the length of a signature: not of either alphabet.
+    let control = format!("{}\u{1}", "a".repeat(63));
+    let run = d360(&["webhook", "verify", "--signature", &control], &env, BODY).await;
     assert_eq!(
         run,
         failed(
             4,
-            "d360: --signature is no signature: it holds a control character\n"
+            "d360: --signature is no signature: its characters are not the hex or base64 of 32 bytes\n"
         )
     );
 }
@@ -1122,14 +1150,14 @@ async fn link_prints_the_onboarding_url_with_every_value_encoded() {
             "--preverified-phone-number-id",
             "pn-1",
         ],
-        &[("D360_PARTNER_ID", "P/1 x")],
+        &[("D360_PARTNER_ID", "P 1+x")],
         "",
     )
     .await;
     assert_eq!(
         run,
         ok(
-            "https://app.360dialog.com/onboarding/P%2F1%20x?number=%2B49%2030%201234\
+            "https://app.360dialog.com/onboarding/P%201%2Bx?number=%2B49%2030%201234\
             &email=a%2Bb%40c.example&name=Zo%C3%AB%20Ltd&state=s%26t%3Du%2Bv\
             &redirect_url=https%3A%2F%2Fpartner.example%2Fdone%3Fa%3D1%26b%3D2%23frag\
             &next=%2Fafter%3Fx%3D1&plan_selection=basic&flow=flow%20a\
@@ -1144,6 +1172,42 @@ async fn link_prints_the_onboarding_url_with_every_value_encoded() {
     )
     .await;
     assert_eq!(run, ok("https://hub.360dialog.com/dashboard/app/FLAG\n"));
+    // An id that would leave the onboarding page, however encoded, is refused, named where it
+    // came from.
+    let usage =
+        "\n\nUsage: d360 onboarding link [OPTIONS]\n\nFor more information, try '--help'.\n";
+    for (flag, env, why) in [
+        (
+            Some("P/1"),
+            None,
+            "--partner-id P/1: it holds '/', which would leave the onboarding page",
+        ),
+        (
+            None,
+            Some(".."),
+            "D360_PARTNER_ID=..: a partner id of `.` or `..` would leave the onboarding page",
+        ),
+        (
+            Some("P?x"),
+            None,
+            "--partner-id P?x: it holds '?', which would leave the onboarding page",
+        ),
+        (
+            None,
+            Some("P\u{1}x"),
+            "D360_PARTNER_ID=P\\u{1}x: it holds '\\u{1}', which would leave the onboarding page",
+        ),
+    ] {
+        let mut args = vec!["onboarding", "link"];
+        args.extend(flag.map(|id| ["--partner-id", id]).into_iter().flatten());
+        let env: Vec<_> = env.map(|id| ("D360_PARTNER_ID", id)).into_iter().collect();
+        let run = d360(&args, &env, "").await;
+        assert_eq!(
+            run,
+            failed(2, &format!("error: {why}{usage}")),
+            "{args:?} {env:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -1170,7 +1234,10 @@ async fn a_signed_link_carries_now_and_the_hmac_sha512_of_the_partner_id_and_it(
     // The library's link at that second (its signature pinned against Python in its tests).
     let expected = Link::new("aAbBcCPA")
         .state("s1")
-        .signed("platform-secret", seconds)
+        .signed(
+            &d360_partner::PlatformSecret::new("platform-secret").unwrap(),
+            seconds,
+        )
         .url()
         .unwrap();
     assert_eq!(run.stdout, format!("{expected}\n"));
@@ -1283,7 +1350,7 @@ async fn on_a_terminal_parse_pretty_prints_and_link_prints_the_url() {
 
 #[tokio::test]
 async fn a_malformed_redirect_is_exit_2_naming_the_parameter() {
-    let usage_line = "d360 onboarding parse [OPTIONS] <URL>";
+    let usage_line = "d360 onboarding parse <URL>";
     for (given, message) in [
         (
             "https://partner.example/done?channels=[CH1]",

@@ -1,9 +1,10 @@
 //! What a test tells the hub to answer: an error ([`MockError`]) or a one-off fault
 //! ([`MockFault`]).
 
+use crate::serve::Response;
+use hyper::StatusCode;
 use serde_json::json;
 use std::time::Duration;
-use wiremock::ResponseTemplate;
 
 /// An error answer: an HTTP status with the hub's `meta` error body.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +15,8 @@ pub struct MockError {
     pub developer_message: String,
     /// The body's `360dialog_trace_id`.
     pub trace_id: String,
+    /// The body's `details`: boxed, so the error stays small where few carry any.
+    details: Option<Box<serde_json::Value>>,
 }
 
 impl MockError {
@@ -23,16 +26,27 @@ impl MockError {
             status,
             developer_message: developer_message.into(),
             trace_id: format!("mock-trace-{status}"),
+            details: None,
         }
     }
 
-    pub(super) fn response(&self) -> ResponseTemplate {
-        ResponseTemplate::new(self.status).set_body_json(json!({"meta": {
+    /// The error with the body's `details` (which field failed validation, say).
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(Box::new(details));
+        self
+    }
+
+    pub(super) fn response(&self) -> Response {
+        let mut body = json!({"meta": {
             "developer_message": self.developer_message,
             "http_code": self.status,
             "success": false,
             "360dialog_trace_id": self.trace_id,
-        }}))
+        }});
+        if let Some(details) = &self.details {
+            body["meta"]["details"] = (**details).clone();
+        }
+        json(status(self.status), &body)
     }
 }
 
@@ -74,17 +88,41 @@ impl MockFault {
         self
     }
 
-    pub(super) fn response(&self) -> ResponseTemplate {
+    /// How long to wait before answering.
+    pub(super) fn waits(&self) -> Option<Duration> {
+        self.delay
+    }
+
+    pub(super) fn response(&self) -> Response {
         let mut response = match &self.body {
-            Some(body) => ResponseTemplate::new(self.status).set_body_string(body.clone()),
+            Some(body) => crate::serve::text(status(self.status), body),
             None => MockError::new(self.status, "Injected fault").response(),
         };
-        if let Some(seconds) = &self.retry_after {
-            response = response.insert_header("retry-after", seconds.as_str());
-        }
-        if let Some(delay) = self.delay {
-            response = response.set_delay(delay);
+        if let Some(seconds) = &self.retry_after
+            && let Ok(value) = hyper::header::HeaderValue::from_str(seconds)
+        {
+            response
+                .headers_mut()
+                .insert(hyper::header::RETRY_AFTER, value);
         }
         response
     }
+}
+
+/// A status code as given; an impossible one (over 999) answers 500.
+pub(super) fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A response with `status` and `body` as JSON.
+pub(super) fn json(status: hyper::StatusCode, body: &serde_json::Value) -> Response {
+    let mut response = Response::new(http_body_util::Full::new(bytes::Bytes::from(
+        body.to_string(),
+    )));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    response
 }

@@ -2,7 +2,7 @@
 //! browser's redirect at the end of integrated onboarding.
 
 use super::MockHub;
-use super::hub::{lock, to_json};
+use super::state::{lock, to_json};
 use serde::Serialize;
 use serde_json::json;
 
@@ -62,9 +62,7 @@ impl MockHub {
     /// The `x-360dialog-signature` the hub sends with `body`: its HMAC-SHA256 under
     /// [`PLATFORM_SECRET`](Self::PLATFORM_SECRET), in lowercase hex.
     pub fn signature(body: &[u8]) -> String {
-        crate::webhooks::Sender::new(Self::PLATFORM_SECRET)
-            .expect("the mock platform secret is not empty")
-            .sign(body)
+        crate::webhooks::sign(&super::credentials::platform_secret(), body)
     }
 
     /// The URL the hub sends the browser to when `client` finished integrated onboarding:
@@ -78,35 +76,6 @@ impl MockHub {
         channels: &[&str],
         revoked: &[&str],
     ) -> String {
-        let encode = |id: &str| {
-            percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
-                .to_string()
-        };
-        let list = |ids: &[&str]| {
-            let ids: Vec<String> = ids.iter().map(|id| encode(id)).collect();
-            format!("[{}]", ids.join(","))
-        };
-        let (url, fragment) = match redirect_url.split_once('#') {
-            Some((url, fragment)) => (url, Some(fragment)),
-            None => (redirect_url, None),
-        };
-        let separator = match url.contains('?') {
-            true if url.ends_with(['?', '&']) => "",
-            true => "&",
-            false => "?",
-        };
-        let mut target = format!(
-            "{url}{separator}client={}&channels={}",
-            encode(client),
-            list(channels)
-        );
-        if !revoked.is_empty() {
-            target.push_str(&format!("&revoked={}", list(revoked)));
-        }
-        if let Some(fragment) = fragment {
-            target.push('#');
-            target.push_str(fragment);
-        }
-        target
+        super::sandbox::redirect_location(redirect_url, client, channels, revoked)
     }
 }

@@ -1,8 +1,8 @@
 //! Served lists: a whole collection answered page by page, honouring `limit` and `offset`.
 
-use super::hub::{Answer, Responder, lock, to_json};
+use super::state::{Answer, Responder, lock, to_json};
 use super::{MockError, MockHub, RecordedRequest};
-use crate::operation::Operation;
+use crate::table::{ListInfo, Operation};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -41,26 +41,15 @@ impl MockHub {
 
 /// The page of `items` a request to the list `list` asks for, with the counts the hub reports.
 fn list_page(
-    list: &crate::operations::ListInfo,
+    list: &ListInfo,
     items: &[Value],
     request: &RecordedRequest,
 ) -> Result<Value, MockError> {
-    let number = |parameter: &crate::operations::ParameterInfo, default: usize| match request
-        .query_parameter(parameter.name())
-    {
-        None => Ok(default),
-        Some(text) => text.parse::<usize>().map_err(|_| {
-            MockError::new(
-                400,
-                format!(
-                    "`{}` must be a number of at least 0, not `{text}`",
-                    parameter.name()
-                ),
-            )
-        }),
-    };
-    let offset = number(list.offset_parameter(), 0)?;
-    let limit = number(list.limit_parameter(), MockHub::DEFAULT_PAGE_SIZE)?;
+    let (offset, limit) = request.window(
+        list.offset_parameter().name(),
+        list.limit_parameter().name(),
+        MockHub::DEFAULT_PAGE_SIZE,
+    )?;
     let start = offset.min(items.len());
     let page = &items[start..start.saturating_add(limit).min(items.len())];
     let mut answer = serde_json::Map::new();

@@ -1,5 +1,9 @@
-//! An in-process mock of the 360dialog hub, for testing code that uses this client without
-//! credentials or network (feature `mock`).
+//! A mock of the 360dialog hub, for testing code that uses this client without credentials or
+//! network (feature `mock`), served on a thread of its own.
+//!
+//! Two ways to run it: [`MockHub::start`] answers what a test arranges, and
+//! [`MockHub::sandbox`] simulates the hub (a partner, onboarding, channels, API keys, signed
+//! events; what `d360 mock` runs, see [`Sandbox`]), where what a test arranges still wins.
 //!
 //! [`MockHub::start`] listens on 127.0.0.1 on a free port and serves every operation of the
 //! spec, routed by the operation table: a test arranges an operation's typed answer with
@@ -47,19 +51,28 @@
 //! it: that attempt breaks off, and a call the client may repeat, such as a GET, is sent again
 //! and fails to connect.)
 //!
-//! The module by concern: the hub a test arranges and reads (`hub.rs`, with the answers and
-//! faults it is told in `answers.rs` and the requests it records in `recorded.rs`), the router
-//! that answers each request (`router.rs`), served lists (`lists.rs`), the token endpoint
-//! (`tokens.rs`), and webhook delivery (`deliver.rs`).
+//! The module by concern: the hub and its server (`hub.rs`), what a test arranges and reads
+//! (`arrange.rs`, with the answers and faults it is told in `answers.rs`, the requests it
+//! records in `recorded.rs` and the lists it serves in `lists.rs`), the router that answers each
+//! request (`router.rs`, over `state.rs`), the token endpoint (`tokens.rs`), what the hub
+//! accepts and signs with (`credentials.rs`), webhook delivery (`deliver.rs`), the simulated hub
+//! (`sandbox/`) and the contract tests' hooks (`contract.rs`).
 
 mod answers;
+mod arrange;
+#[doc(hidden)]
+pub mod contract;
+mod credentials;
 mod deliver;
 mod hub;
 mod lists;
 mod recorded;
 mod router;
+mod sandbox;
+mod state;
 mod tokens;
 
 pub use answers::{MockError, MockFault};
 pub use hub::MockHub;
 pub use recorded::RecordedRequest;
+pub use sandbox::{Sandbox, Served};

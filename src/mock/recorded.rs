@@ -1,8 +1,8 @@
 //! What the hub received: [`RecordedRequest`], shown without credentials.
 
 use super::MockError;
-use super::tokens::TOKEN_PATH;
-use crate::error::REDACTED;
+use crate::call::login::TOKEN_PATH;
+use crate::secret::REDACTED;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::fmt;
@@ -108,5 +108,25 @@ impl RecordedRequest {
             .into_iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v)
+    }
+
+    /// The `offset` and `limit` (by their names) a list request asks for, `limit` defaulting to
+    /// `default_limit`; a value that is not a number of at least 0 is a 400.
+    pub(super) fn window(
+        &self,
+        offset: &str,
+        limit: &str,
+        default_limit: usize,
+    ) -> Result<(usize, usize), MockError> {
+        let number = |name: &str, default: usize| match self.query_parameter(name) {
+            None => Ok(default),
+            Some(text) => text.parse::<usize>().map_err(|_| {
+                MockError::new(
+                    400,
+                    format!("`{name}` must be a number of at least 0, not `{text}`"),
+                )
+            }),
+        };
+        Ok((number(offset, 0)?, number(limit, default_limit)?))
     }
 }

@@ -1,98 +1,213 @@
-//! The router that answers every request as the hub would, or as the test arranged: routes
-//! first, then the operation table; credentials checked; faults served; 501 for what was not
+//! The router that answers every request as the hub would, or as the test arranged: the token
+//! endpoint, the sandbox's onboarding pages, then credentials, faults, arranged routes, the
+//! operation table's arranged answers, the sandbox's simulation, and 501 for what was not
 //! arranged.
 
-use super::hub::{Answer, HubState, lock};
-use super::tokens::{TOKEN_PATH, issue_token};
-use super::{MockError, MockHub, RecordedRequest};
-use crate::operation::OperationInfo;
+use super::answers::status;
+use super::sandbox::Served;
+use super::state::{Answer, HubState, lock};
+use super::tokens::{authorized, issue_token};
+use super::{MockError, RecordedRequest};
+use crate::call::login::TOKEN_PATH;
+use crate::serve::{self, BodyRefused, Incoming, Response};
+use crate::table::OperationInfo;
+use hyper::StatusCode;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
-use wiremock::{Respond, ResponseTemplate};
+use std::time::{Duration, Instant};
 
 /// Answers every request the way the hub would, or as the test arranged.
+#[derive(Clone)]
 pub(super) struct Router {
-    pub(super) state: Arc<Mutex<HubState>>,
+    state: Arc<Mutex<HubState>>,
 }
 
-impl Respond for Router {
-    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let method = request.method.to_string();
-        let path = request.url.path().to_string();
+/// What a request gets, decided under the lock and carried out after it.
+enum Outcome {
+    Now(Response),
+    /// A queued fault that answers late.
+    Later(Duration, Response),
+    /// A test's closure computes the answer (run without the lock: it may use the hub), with
+    /// the success status and whether it answers a route.
+    Computed(Arc<super::state::Responder>, RecordedRequest, u16, bool),
+}
+
+impl Router {
+    pub(super) fn new(state: Arc<Mutex<HubState>>) -> Router {
+        Router { state }
+    }
+
+    /// Reads the request, records it, and answers it.
+    pub(super) async fn answer(self, mut incoming: Incoming) -> Response {
+        let started = Instant::now();
+        let body = match incoming.body().await {
+            Ok(body) => body.bytes.to_vec(),
+            Err(refused) => return refusal(&refused, incoming),
+        };
+        let head = &incoming.head;
+        let recorded = RecordedRequest {
+            method: head.method.to_string(),
+            path: head.uri.path().to_string(),
+            query: head.uri.query().map(str::to_string),
+            headers: head
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                    (n.as_str().to_string(), value)
+                })
+                .collect(),
+            body,
+            operation: None,
+            route: None,
+            path_parameters: Vec::new(),
+        };
+        let (method, path) = (recorded.method.clone(), recorded.path.clone());
+        let outcome = self.decide(recorded);
+        let response = match outcome {
+            Outcome::Now(response) => response,
+            Outcome::Later(delay, response) => {
+                tokio::time::sleep(delay).await;
+                response
+            }
+            Outcome::Computed(respond, recorded, success, route) => {
+                answered(respond(&recorded), success, route)
+            }
+        };
+        let log = lock(&self.state)
+            .sandbox
+            .as_ref()
+            .and_then(|sandbox| sandbox.log.clone());
+        if let Some(log) = log {
+            log(&Served {
+                method,
+                path,
+                status: response.status().as_u16(),
+                elapsed: started.elapsed(),
+            });
+        }
+        response
+    }
+
+    fn decide(&self, mut recorded: RecordedRequest) -> Outcome {
         let mut state = lock(&self.state);
+        let method = recorded.method.as_str();
+        let path = recorded.path.as_str();
         // An arranged route wins over the table: a test said what this path answers.
         let arranged = state.routes.iter().find_map(|route| {
-            let parameters = matching(route.method.as_str(), &route.template, &method, &path)?;
-            Some((route.template.clone(), route.answer.clone(), parameters))
+            let matched = route.method.as_str() == method;
+            let parameters = matched.then(|| route.template.matches(path)).flatten()?;
+            Some((route.template.to_string(), route.answer.clone(), parameters))
         });
         let operation = match arranged {
             Some(_) => None,
             None => crate::operations::ALL.iter().find_map(|info| {
-                matching(info.method().as_str(), info.path(), &method, &path)
-                    .map(|parameters| (*info, parameters))
+                let matched = info.method().as_str() == method;
+                let parameters = matched.then(|| info.template().matches(path)).flatten()?;
+                Some((*info, parameters))
             }),
         };
-        let path_parameters = match (&arranged, &operation) {
+        recorded.path_parameters = match (&arranged, &operation) {
             (Some((_, _, parameters)), _) | (None, Some((_, parameters))) => parameters.clone(),
             (None, None) => Vec::new(),
         };
-        let recorded = RecordedRequest {
-            method,
-            path,
-            query: request.url.query().map(str::to_string),
-            headers: request
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            body: request.body.clone(),
-            operation: operation.as_ref().map(|(info, _)| info.id()),
-            route: arranged.as_ref().map(|(template, ..)| template.clone()),
-            path_parameters,
-        };
-        state.requests.push(recorded.clone());
+        recorded.operation = operation.as_ref().map(|(info, _)| info.id());
+        recorded.route = arranged.as_ref().map(|(template, ..)| template.clone());
+        state.record(recorded.clone());
         if recorded.method == "POST" && recorded.path == TOKEN_PATH {
-            return issue_token(&mut state, &recorded.body);
+            return Outcome::Now(issue_token(&mut state, &recorded.body));
         }
-        let bearer = recorded
-            .header("authorization")
-            .and_then(|v| v.strip_prefix("Bearer "));
-        let authorized = recorded.header("x-api-key") == Some(MockHub::API_KEY)
-            || bearer.is_some_and(|token| {
-                token == MockHub::BEARER_TOKEN || state.issued_tokens.contains(token)
-            });
-        if !authorized {
-            return MockError::new(401, "Invalid or missing credentials").response();
+        if let Some(sandbox) = state.sandbox.as_mut()
+            && let Some(page) = sandbox.onboarding(&recorded)
+        {
+            return Outcome::Now(page);
+        }
+        if !authorized(
+            &state,
+            recorded.header("x-api-key"),
+            recorded.header("authorization"),
+        ) {
+            let message = match state.sandbox {
+                Some(_) => format!(
+                    "Invalid or missing credentials: send X-API-Key: {}, or Authorization: Bearer <token> with a token from POST {TOKEN_PATH}",
+                    super::credentials::API_KEY
+                ),
+                None => "Invalid or missing credentials".into(),
+            };
+            return Outcome::Now(MockError::new(401, message).response());
         }
         if let Some(fault) = state.faults.pop_front() {
-            return fault.response();
+            return match fault.waits() {
+                Some(delay) => Outcome::Later(delay, fault.response()),
+                None => Outcome::Now(fault.response()),
+            };
+        }
+        if let Some(fault) = state.sandbox.as_mut().and_then(|sandbox| sandbox.fault()) {
+            return Outcome::Now(fault);
         }
         let operation = operation.map(|(info, _)| info);
-        let (answer, success_status) = match (arranged, operation) {
-            (Some((_, answer, _)), _) => (Some(answer), 200),
-            (None, Some(info)) => (state.answers.get(info.id()).cloned(), info.success_status()),
-            (None, None) => (None, 200),
+        let answer = match (arranged, operation) {
+            (Some((_, answer, _)), _) => Some((answer, 200, true)),
+            (None, Some(info)) => state
+                .answers
+                .get(info.id())
+                .cloned()
+                .map(|answer| (answer, info.success_status(), false)),
+            (None, None) => None,
         };
-        // The lock is released before a test's closure runs: it may use the hub's other state.
-        drop(state);
-        let outcome = match answer {
-            Some(Answer::Fixed(outcome)) => outcome,
-            Some(Answer::Computed(respond)) => respond(&recorded),
-            None => Err(MockError::new(501, not_arranged(&recorded, operation))),
-        };
-        match outcome {
-            Ok(Value::Null) if success_status == 204 || recorded.route.is_some() => {
-                ResponseTemplate::new(204)
+        match answer {
+            Some((Answer::Fixed(outcome), success, route)) => {
+                Outcome::Now(answered(outcome, success, route))
             }
-            Ok(body) => ResponseTemplate::new(success_status).set_body_json(body),
-            Err(error) => error.response(),
+            Some((Answer::Computed(respond), success, route)) => {
+                Outcome::Computed(respond, recorded, success, route)
+            }
+            None => match state.sandbox.as_mut().and_then(|s| s.api(&recorded)) {
+                Some(response) => Outcome::Now(response),
+                None => {
+                    Outcome::Now(MockError::new(501, not_arranged(&recorded, operation)).response())
+                }
+            },
         }
     }
+}
+
+/// The response to an arranged outcome: the success status with the value as JSON, `()` (JSON
+/// `null`) as 204 without a body for a route or a 204 operation, or the error.
+fn answered(outcome: Result<Value, MockError>, success: u16, route: bool) -> Response {
+    match outcome {
+        Ok(Value::Null) if success == 204 || route => serve::text(StatusCode::NO_CONTENT, ""),
+        Ok(body) => super::answers::json(status(success), &body),
+        Err(error) => error.response(),
+    }
+}
+
+/// The answer to a body the server would not read, as the hub's error body.
+fn refusal(refused: &BodyRefused, incoming: Incoming) -> Response {
+    let error = match refused {
+        BodyRefused::TooLarge {
+            declared: Some(size),
+            limit,
+        } => MockError::new(
+            413,
+            format!("The body has {size} bytes, over the limit of {limit}"),
+        ),
+        BodyRefused::TooLarge { limit, .. } => {
+            MockError::new(413, format!("The body is over the limit of {limit} bytes"))
+        }
+        BodyRefused::Busy => MockError::new(503, "The hub is busy; try again"),
+        BodyRefused::Slow(limit) => MockError::new(
+            408,
+            format!("The body did not arrive within {} s", limit.as_secs()),
+        ),
+        BodyRefused::Broken(error) => {
+            MockError::new(400, format!("The body could not be read: {error}"))
+        }
+    };
+    if matches!(refused, BodyRefused::TooLarge { .. }) {
+        incoming.drain();
+    }
+    error.response()
 }
 
 /// What the 501 for a request without an arranged answer says: how to arrange one.
@@ -113,90 +228,5 @@ fn not_arranged(request: &RecordedRequest, operation: Option<&OperationInfo>) ->
             method = request.method,
             path = request.path,
         ),
-    }
-}
-
-/// The decoded path parameters if `method` and `path` are a request for the route `method` on
-/// `template` (`/api/v2/partners/{partner_id}`; a placeholder takes a whole segment or part of
-/// one, never an empty value).
-pub(super) fn matching(
-    route_method: &str,
-    template: &str,
-    method: &str,
-    path: &str,
-) -> Option<Vec<(String, String)>> {
-    if !route_method.eq_ignore_ascii_case(method) {
-        return None;
-    }
-    let template: Vec<&str> = template.trim_matches('/').split('/').collect();
-    let actual: Vec<&str> = path.trim_matches('/').split('/').collect();
-    if template.len() != actual.len() {
-        return None;
-    }
-    let mut parameters = Vec::new();
-    for (pattern, segment) in template.iter().zip(&actual) {
-        let decoded = percent_encoding::percent_decode_str(segment)
-            .decode_utf8_lossy()
-            .into_owned();
-        match (pattern.find('{'), pattern.rfind('}')) {
-            (Some(open), Some(close)) if open < close => {
-                let (prefix, suffix) = (&pattern[..open], &pattern[close + 1..]);
-                let value = decoded.strip_prefix(prefix)?.strip_suffix(suffix)?;
-                if value.is_empty() {
-                    return None;
-                }
-                parameters.push((pattern[open + 1..close].to_string(), value.to_string()));
-            }
-            _ if *pattern == decoded => {}
-            _ => return None,
-        }
-    }
-    Some(parameters)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::operation::{BodyKind, Location, ParameterInfo, Style};
-
-    static GET_THING: OperationInfo = OperationInfo {
-        id: "get_thing",
-        method: reqwest::Method::GET,
-        path: "/api/v2/partners/{partner_id}",
-        summary: None,
-        description: None,
-        tags: &[],
-        parameters: &[ParameterInfo {
-            name: "partner_id",
-            location: Location::Path,
-            required: true,
-            style: Style::Form,
-            explode: false,
-            kind: crate::operation::Kind::Any,
-            description: None,
-        }],
-        body: BodyKind::None,
-        body_properties: &[],
-        success_status: 200,
-        check: crate::body::check_empty,
-        roundtrip: crate::body::roundtrip_empty,
-        reserialize_body: None,
-    };
-
-    #[test]
-    fn routes_match_whole_segments_and_decode_parameters() {
-        let route = |method, path| matching("GET", GET_THING.path(), method, path);
-        assert_eq!(
-            route("GET", "/api/v2/partners/a%20b%2Fc"),
-            Some(vec![("partner_id".to_string(), "a b/c".to_string())])
-        );
-        assert_eq!(
-            route("get", "/api/v2/partners/"),
-            None,
-            "an empty segment is no id"
-        );
-        assert_eq!(route("GET", "/api/v2/partners/p/x"), None);
-        assert_eq!(route("POST", "/api/v2/partners/p"), None);
     }
 }

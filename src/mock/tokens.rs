@@ -1,51 +1,45 @@
-//! The token endpoint of the username/password flow: tokens issued, expiring, revoked.
+//! The token endpoint of the username/password flow (`POST /api/v2/token`, not in the vendored
+//! spec, whose security scheme only names it): a new token for the right username and password,
+//! else 401.
 
-use super::hub::{HubState, lock};
-use super::{MockError, MockHub};
+use super::MockError;
+use super::credentials;
+use super::state::HubState;
+use crate::serve::Response;
 use serde_json::{Value, json};
-use wiremock::ResponseTemplate;
 
-impl MockHub {
-    /// Sets the `expires_in` of tokens issued from now on.
-    pub fn set_token_lifetime(&self, seconds: u64) {
-        lock(&self.state).token_lifetime_s = seconds;
-    }
-
-    /// Makes every token issued so far invalid, as if the hub revoked them: requests with them
-    /// get 401.
-    pub fn revoke_tokens(&self) {
-        lock(&self.state).issued_tokens.clear();
-    }
-
-    /// How many token requests the hub received.
-    pub fn token_requests(&self) -> usize {
-        lock(&self.state)
-            .requests
-            .iter()
-            .filter(|r| r.method == "POST" && r.path == TOKEN_PATH)
-            .count()
-    }
-}
-
-/// The hub's token endpoint (not in the vendored spec, whose security scheme only names it).
-pub(super) const TOKEN_PATH: &str = "/api/v2/token";
-
-/// Answers `POST /api/v2/token`: a new token for the right username and password, else 401.
-pub(super) fn issue_token(state: &mut HubState, body: &[u8]) -> ResponseTemplate {
-    let credentials: Value = serde_json::from_slice(body).unwrap_or_default();
-    let valid = credentials["username"] == MockHub::USERNAME
-        && credentials["password"] == MockHub::PASSWORD;
+/// Answers a token request whose body is `body`.
+pub(super) fn issue_token(state: &mut HubState, body: &[u8]) -> Response {
+    state.token_requests += 1;
+    let given: Value = serde_json::from_slice(body).unwrap_or_default();
+    let valid =
+        given["username"] == credentials::USERNAME && given["password"] == credentials::PASSWORD;
     if !valid {
         return MockError::new(401, "Invalid username or password").response();
     }
-    let token = format!(
-        "mock-access-token-{}",
-        state.issued_tokens.len() + state.requests.len()
-    );
+    state.tokens_issued += 1;
+    let token = format!("mock-access-token-{}", state.tokens_issued);
     state.issued_tokens.insert(token.clone());
-    ResponseTemplate::new(200).set_body_json(json!({
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": state.token_lifetime_s,
-    }))
+    super::answers::json(
+        hyper::StatusCode::OK,
+        &json!({
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": state.token_lifetime_s,
+        }),
+    )
+}
+
+/// Whether a request carries credentials the hub accepts: its API key in `X-API-Key`, or its
+/// bearer token or an issued token as a bearer token.
+pub(super) fn authorized(
+    state: &HubState,
+    api_key: Option<&str>,
+    authorization: Option<&str>,
+) -> bool {
+    let bearer = authorization.and_then(|value| value.strip_prefix("Bearer "));
+    api_key == Some(credentials::API_KEY)
+        || bearer.is_some_and(|token| {
+            token == credentials::BEARER_TOKEN || state.issued_tokens.contains(token)
+        })
 }

@@ -38,12 +38,15 @@ pub async fn call(
     info: &'static OperationInfo,
     args: &CallArgs,
 ) -> Result<Called> {
-    let mut call = client.operation(info);
+    let mut call = client.call(info);
     for (name, value) in &args.parameters {
         call = call.parameter(name, value.clone());
     }
     if let Some(body) = &args.body {
-        call = call.body(&info.__reserialize_body(body)?);
+        let typed = d360_partner::mock::contract::reserialize_body(info, body)
+            .map_err(|mismatch| format!("{}: {mismatch}", info.id()))
+            .expect("a sample body decodes as the operation's body type");
+        call = call.body(&typed);
     }
     for (name, value) in &args.headers {
         call = call.header(name, value);
@@ -53,6 +56,6 @@ pub async fn call(
     Ok(Called {
         status,
         raw_body: answer.bytes().to_vec(),
-        decoded: info.__roundtrip(status, answer.bytes())?,
+        decoded: d360_partner::mock::contract::roundtrip(info, status, answer.bytes())?,
     })
 }

@@ -14,7 +14,7 @@
 //! the two documents. Any other raw difference is listed as `unclassified` only when nothing
 //! above explains the change, so a difference the rules do not know is never silently dropped.
 
-use crate::normalize;
+use crate::codegen::normalize;
 use crate::raw;
 use crate::rules::Kind;
 use serde::Serialize;

@@ -7,6 +7,7 @@ mod common;
 mod catalogue;
 mod cli;
 mod live;
+mod pipeline;
 mod readme;
 mod test_targets;
 mod workflows;

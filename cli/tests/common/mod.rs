@@ -46,7 +46,15 @@ pub async fn run(binary: &str, args: &[&str], env: &[(&str, &str)], stdin: &str)
         .spawn()
         .expect("the binary starts");
     let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).await.unwrap();
+    // A command that refuses its arguments exits without reading stdin: a broken pipe here is
+    // that exit, which the assertions on its output judge.
+    if let Err(e) = input.write_all(stdin.as_bytes()).await {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing stdin: {e}"
+        );
+    }
     drop(input);
     let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
         .await
