@@ -422,7 +422,7 @@ fn base_client(prism: &Prism) -> Client {
 fn plain_http() -> reqwest::Client {
     // The crate's rustls build has no process-wide crypto provider; reqwest needs one to build
     // a client even for plain HTTP. Installing it twice is harmless.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _ = crate::common::ring_provider().install_default();
     reqwest::Client::builder()
         .timeout(REQUEST_TIMEOUT)
         .build()

@@ -20,6 +20,7 @@ mod quickstart;
 mod raw_request;
 mod readme;
 mod resilience;
+mod sandbox;
 mod token_flow;
 mod webhook_receiver;
 mod webhooks;

@@ -222,7 +222,7 @@ async fn every_operation_of_the_spec_is_routed() {
 /// A GET with the hub's API key by plain reqwest; returns the status.
 async fn reqwest_get(url: &str) -> u16 {
     // The crate's rustls build has no process-wide crypto provider; reqwest needs one.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _ = crate::common::ring_provider().install_default();
     reqwest::Client::new()
         .get(url)
         .header("x-api-key", MockHub::API_KEY)

@@ -56,7 +56,8 @@
 //! records in `recorded.rs` and the lists it serves in `lists.rs`), the router that answers each
 //! request (`router.rs`, over `state.rs`), the token endpoint (`tokens.rs`), what the hub
 //! accepts and signs with (`credentials.rs`), webhook delivery (`deliver.rs`), the simulated hub
-//! (`sandbox/`) and the contract tests' hooks (`contract.rs`).
+//! (`sandbox/`), a browser's visit of an onboarding link (`visit.rs`) and the contract tests'
+//! hooks (`contract.rs`).
 
 mod answers;
 mod arrange;
@@ -71,6 +72,7 @@ mod router;
 mod sandbox;
 mod state;
 mod tokens;
+mod visit;
 
 pub use answers::{MockError, MockFault};
 pub use hub::MockHub;

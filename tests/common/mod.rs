@@ -15,6 +15,25 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const API_KEY: &str = "test-partner-api-key";
 
+/// rustls's `ring` provider, which the crate uses (`src/client/tls.rs` says why). Deprecated
+/// since rustls 0.23.48 for its lack of post-quantum key exchange, which loopback tests never
+/// negotiate: allowed here, once, so a fresh resolve builds the tests without a warning.
+#[allow(deprecated)]
+pub fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
+/// A plain reqwest client: the crate's rustls build installs no process-wide crypto provider,
+/// and reqwest needs one to build a client even for plain HTTP (installing it twice is
+/// harmless).
+pub fn plain_http() -> reqwest::Client {
+    let _ = ring_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
 /// The variables `cargo test` sets for a test's process that a cargo the test starts must not
 /// inherit: a build script that tracks one (ring's tracks `CARGO_MANIFEST_DIR`) would see it
 /// changed, rebuild its crate and everything above it, and the next build of this workspace
