@@ -1,4 +1,4 @@
-//! `src/` modules form a DAG at every level: the top-level modules (a folder is one node) have no
+//! `src/` modules (and `cli/src/`'s, the command line's) form a DAG at every level: the top-level modules (a folder is one node) have no
 //! import circle, and neither have the files of any folder (`src/mock/`, `src/mock/sandbox/`,
 //! ...). A folder's `mod.rs` is its interface: its children may use what it defines, which is no
 //! circle. The generated code (`types.rs`, `operations.rs`, `webhooks.rs` in `$OUT_DIR`) counts as
@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use syn::visit::Visit;
 
 const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+const CLI_SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/cli/src");
 
 /// A module's path from the crate root: `["mock", "sandbox", "partner"]`.
 type ModulePath = Vec<String>;
@@ -112,9 +113,9 @@ fn paths_of(text: &str) -> BTreeSet<Vec<String>> {
     paths.0
 }
 
-/// Every `.rs` file of `src/` that is structure (not `lib.rs`, not a unit test file), by its
-/// module path; a `mod.rs` is its folder's module.
-fn files() -> BTreeMap<ModulePath, PathBuf> {
+/// Every `.rs` file under `root` that is structure (not `lib.rs` or `main.rs`, not a unit test
+/// file), by its module path; a `mod.rs` is its folder's module.
+fn files(root: &str) -> BTreeMap<ModulePath, PathBuf> {
     fn walk(dir: &Path, module: &ModulePath, into: &mut BTreeMap<ModulePath, PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -125,7 +126,7 @@ fn files() -> BTreeMap<ModulePath, PathBuf> {
                 walk(&path, &child, into);
             } else if path.extension().is_some_and(|e| e == "rs") {
                 match name.as_str() {
-                    "lib" | "tests" => {}
+                    "lib" | "main" | "tests" => {}
                     "mod" => {
                         into.insert(module.clone(), path);
                     }
@@ -138,15 +139,18 @@ fn files() -> BTreeMap<ModulePath, PathBuf> {
         }
     }
     let mut found = BTreeMap::new();
-    walk(Path::new(SRC), &Vec::new(), &mut found);
+    walk(Path::new(root), &Vec::new(), &mut found);
     found
 }
 
 /// What the names of a facade re-export: a root name (`crate::Client`, from `lib.rs`) or one of
 /// `crate::__private` (the generated code's view of the runtime), by the module it comes from
 /// (`["client"]`). Through a facade, a module depends on the re-exported module itself.
-fn reexports(file: &str) -> BTreeMap<String, ModulePath> {
-    let lib = syn::parse_file(&std::fs::read_to_string(format!("{SRC}/{file}")).unwrap()).unwrap();
+fn reexports(root: &str, file: &str) -> BTreeMap<String, ModulePath> {
+    let Ok(text) = std::fs::read_to_string(format!("{root}/{file}")) else {
+        return BTreeMap::new();
+    };
+    let lib = syn::parse_file(&text).unwrap();
     let mut found = BTreeMap::new();
     for item in &lib.items {
         if let syn::Item::Use(used) = item {
@@ -212,11 +216,12 @@ fn module_named(
     Some(base)
 }
 
-#[test]
-fn src_modules_form_a_dag_at_every_level_with_error_over_leaves_only() {
-    let modules = files();
-    let facade = reexports("__private.rs");
-    let reexports = reexports("lib.rs");
+/// The import graphs of the modules under `root` whose crate root is `root_file`, by folder
+/// (each folder's children and their edges); panics naming the first import circle found.
+fn graphs(root: &str, root_file: &str) -> BTreeMap<ModulePath, BTreeMap<String, BTreeSet<String>>> {
+    let modules = files(root);
+    let facade = reexports(root, "__private.rs");
+    let reexports = reexports(root, root_file);
     // Edges by the folder they are in: (from, to) between children of that folder.
     let mut graphs: BTreeMap<ModulePath, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
     for (module, file) in &modules {
@@ -262,13 +267,19 @@ fn src_modules_form_a_dag_at_every_level_with_error_over_leaves_only() {
             let mut path = vec![start.clone()];
             if let Some(cycle) = find_cycle(graph, start, &mut path) {
                 panic!(
-                    "an import circle in src/{}: {}\n{graph:#?}",
+                    "an import circle in {root}/{}: {}\n{graph:#?}",
                     folder.join("/"),
                     cycle.join(" → ")
                 );
             }
         }
     }
+    graphs
+}
+
+#[test]
+fn src_modules_form_a_dag_at_every_level_with_error_over_leaves_only() {
+    let graphs = graphs(SRC, "lib.rs");
     let top = &graphs[&Vec::new()];
     for dependency in &top["error"] {
         assert_eq!(
@@ -313,4 +324,14 @@ fn find_cycle(
         }
     }
     None
+}
+
+#[test]
+fn the_command_lines_modules_form_a_dag_at_every_level() {
+    let graphs = graphs(CLI_SRC, "main.rs");
+    let top = &graphs[&Vec::new()];
+    for folder in ["api", "webhook", "exit", "client"] {
+        assert!(top.contains_key(folder), "{folder}: {top:#?}");
+    }
+    assert!(graphs[&vec!["webhook".to_string()]].contains_key("listen"));
 }

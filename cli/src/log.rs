@@ -41,6 +41,16 @@ impl Log {
                 let line = match entry {
                     Entry::Line(line) => line,
                     Entry::Flushed(done) => {
+                        // The last chance to say that lines were lost.
+                        let lost = counted.load(Ordering::Relaxed);
+                        if lost > reported {
+                            let _ = writeln!(
+                                std::io::stderr().lock(),
+                                "d360: {} log line(s) dropped: stderr was not read",
+                                lost - reported
+                            );
+                            reported = lost;
+                        }
                         let _ = done.send(());
                         continue;
                     }

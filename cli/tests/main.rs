@@ -5,5 +5,7 @@
 
 mod common;
 
+mod careful;
 mod cli;
 mod inbound;
+mod whole_loop;

@@ -90,9 +90,18 @@ struct State {
     stdout: Stdout,
     log: Log,
     /// The app deliveries are handed to, with `--forward-to`.
-    forward: Option<(Sender, String)>,
+    forward: Option<Forward>,
     /// Set, and the listener stopped, when stdout fails.
     stdout_broken: Notify,
+}
+
+/// Where `--forward-to` hands deliveries.
+struct Forward {
+    sender: Sender,
+    url: String,
+    /// `scheme://host:port`: what log lines name, since the app's path or query may hold a
+    /// token, and logs hold no secret.
+    origin: String,
 }
 
 /// Listens until SIGINT or SIGTERM.
@@ -124,7 +133,13 @@ pub async fn run(matches: &ArgMatches) -> Outcome {
     let rotation = verifier.accepts_previous();
     let forward = match forward_to {
         Some(url) => match PlatformSecret::from_env() {
-            Ok(secret) => Some((Sender::with_secret(&secret), url.clone())),
+            Ok(secret) => Some(Forward {
+                sender: Sender::with_secret(&secret),
+                url: url.clone(),
+                origin: Sender::receiver(url)
+                    .map(|url| url.origin().ascii_serialization())
+                    .unwrap_or_default(),
+            }),
             Err(error) => return Ok(exit::secret_refused("webhook listen", &error)),
         },
         None => None,
@@ -216,23 +231,27 @@ async fn deliver(state: &State, delivery: Delivery) -> StatusCode {
             return StatusCode::INTERNAL_SERVER_ERROR;
         }
     }
-    let Some((sender, url)) = &state.forward else {
+    let Some(forward) = &state.forward else {
         return StatusCode::OK;
     };
-    match sender
-        .send_with_signature(url, delivery.body().to_vec(), Some(delivery.signature()))
+    let body = delivery.body().to_vec();
+    match forward
+        .sender
+        .send_with_signature(&forward.url, body, Some(delivery.signature()))
         .await
     {
         Ok(status) => {
             state.log.line(&format!(
-                "forwarded to {url}: the app answered {}",
+                "forwarded to {}: the app answered {}",
+                forward.origin,
                 status_text(status)
             ));
             status
         }
         Err(error) => {
+            // The library's message names the app's origin.
             state.log.line(&format!(
-                "could not forward to {url}: {}; answered 502, so the hub sends it again",
+                "could not forward: {}; answered 502, so the hub sends it again",
                 exit::one_line(&exit::message(&error))
             ));
             StatusCode::BAD_GATEWAY

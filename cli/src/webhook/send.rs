@@ -182,17 +182,25 @@ pub async fn run(matches: &ArgMatches) -> Outcome {
     })
 }
 
-/// How deep `value` nests: 1 for a scalar, one more per array or object around it.
+/// How deep `value` nests, as serde_json's limit of 128 counts: 1 for a scalar, one more per
+/// array or object around it, and an empty array or object as deep as one holding a scalar
+/// (serde_json counts the level it opens, whatever it holds: `[]` nested 127 deep, inside the
+/// envelope, is refused as `[0]` nested 127 deep is).
 fn depth(value: &Value) -> usize {
     // Iterative: the data was parsed with serde_json's own limit, but is walked without one.
     let mut deepest = 0;
     let mut stack = vec![(value, 1)];
     while let Some((value, level)) = stack.pop() {
-        deepest = deepest.max(level);
         match value {
-            Value::Array(items) => stack.extend(items.iter().map(|item| (item, level + 1))),
-            Value::Object(fields) => stack.extend(fields.values().map(|item| (item, level + 1))),
-            _ => {}
+            Value::Array(items) => {
+                deepest = deepest.max(level + 1);
+                stack.extend(items.iter().map(|item| (item, level + 1)));
+            }
+            Value::Object(fields) => {
+                deepest = deepest.max(level + 1);
+                stack.extend(fields.values().map(|item| (item, level + 1)));
+            }
+            _ => deepest = deepest.max(level),
         }
     }
     deepest
@@ -247,8 +255,10 @@ mod tests {
     #[test]
     fn depth_counts_each_array_and_object() {
         assert_eq!(depth(&json!(1)), 1);
-        assert_eq!(depth(&json!({})), 1);
-        assert_eq!(depth(&json!({"a": [1, {"b": []}]})), 4);
+        assert_eq!(depth(&json!({})), 2);
+        assert_eq!(depth(&json!([0])), 2);
+        assert_eq!(depth(&json!({"a": [1, {"b": []}]})), 5);
+        assert_eq!(depth(&json!({"a": [1, {"b": [2]}]})), 5);
         let mut deep = json!(0);
         for _ in 0..1000 {
             deep = json!([deep]);
