@@ -25,8 +25,8 @@ const BUILD_TIMEOUT: Duration = Duration::from_secs(1200);
 /// The tests each file of `tests/fixtures/api/` and `tests/fixtures/cli/` holds (no two alike,
 /// so each file's result line is found by its count); a run with fewer did not run them all.
 const TESTS: [(&str, usize); 3] = [("calls", 13), ("pages", 16), ("fixture_cli", 5)];
-/// The README's examples marked ` ```rust,ignore ` (they need a list operation), which run on the
-/// fixture client.
+/// ARCHITECTURE.md's examples marked ` ```rust,ignore ` (they need a list operation), which run
+/// as the fixture client's doctests.
 const README_LIST_EXAMPLES: usize = 2;
 
 #[test]
@@ -90,7 +90,8 @@ fn the_rest_of_the_api_goes_through_sync_build_and_calls() {
         );
     }
 
-    // The README's examples that need a list operation, as doctests of the fixture client.
+    // ARCHITECTURE.md's examples that need a list operation, as doctests of the fixture client
+    // (whose README.md it is).
     let doctests = run(cargo()
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", Path::new(ROOT).join("target"))
@@ -103,7 +104,7 @@ fn the_rest_of_the_api_goes_through_sync_build_and_calls() {
             && stdout.contains(&format!(
                 "test result: ok. {README_LIST_EXAMPLES} passed; 0 failed"
             )),
-        "the README's list examples on the fixture client:\n{stdout}\n{}",
+        "ARCHITECTURE.md's list examples on the fixture client:\n{stdout}\n{}",
         text(&doctests.stderr)
     );
 }

@@ -1,9 +1,10 @@
-//! `cargo xtask bench [--quick] [--only request|webhook|pagination|cli|codegen|builds] [--crate DIR]`:
-//! request overhead, webhook verification, code generation time and build cost, measured side by side in one run, ending with
-//! a `name=value` summary (see BENCHMARKS.md).
+//! `cargo xtask bench [--quick] [--only request|webhook|onboarding|listener|pagination|cli|codegen|builds] [--crate DIR]`:
+//! request overhead, webhook verification, redirect parsing, the listener under attack, code
+//! generation time and build cost, measured side by side in one run, ending with a `name=value`
+//! summary (see BENCHMARKS.md).
 //!
-//! Quick mode (under 10 minutes on 2 cores) runs the request, webhook and pagination benchmarks and the
-//! code generation timings; full mode adds the crate's compile time at 100 operations, the cold builds (vendored
+//! Quick mode (under 10 minutes on 2 cores) runs the request, webhook, onboarding, listener and
+//! pagination benchmarks and the code generation timings; full mode adds the crate's compile time at 100 operations, the cold builds (vendored
 //! and 100-operation spec) against a reference crate, and the rebuild times. `--only` runs one
 //! part; `--crate DIR` measures the build cost of another checkout of this crate (an earlier
 //! commit, say) with this tool. Scratch files live under `target/bench-scratch/`.
@@ -11,6 +12,7 @@
 mod builds;
 mod cli;
 mod codegen;
+mod listener;
 #[path = "../../benches/request/median.rs"]
 mod median;
 mod pagination;
@@ -57,6 +59,11 @@ const TARGETS: &[(&str, Bound, f64)] = &[
     ("cli_call_ratio", Bound::AtMost, 1.5),
     // Issue 23: verifying a webhook costs at most a tenth more than doing it by hand.
     ("webhook_verify_ratio", Bound::AtMost, 1.10),
+    // Issue 29: a 1 MB redirect parses in well under a second; the listener under attack stays
+    // small and still answers a real delivery.
+    ("redirect_parse_1mb_ms", Bound::AtMost, 250.0),
+    ("listener_attack_peak_rss_mib", Bound::AtMost, 256.0),
+    ("listener_attack_delivery_s", Bound::AtMost, 5.0),
 ];
 
 #[derive(Clone, Copy)]
@@ -103,6 +110,16 @@ pub fn main(options: &clap::ArgMatches) -> Result<ExitCode, String> {
             "==> webhook verification: Verifier::verify against the same work by hand (release)"
         );
         request::measure_webhook(&root, quick, &mut summary)?;
+    }
+    if runs("onboarding") {
+        eprintln!("==> onboarding: Redirect::parse of a 1 MB redirect (release)");
+        request::measure_onboarding(&root, quick, &mut summary)?;
+    }
+    if runs("listener") {
+        eprintln!(
+            "==> d360 webhook listen under attack: 2,000 connections of 1 MiB behind false signatures (release)"
+        );
+        listener::measure(&root, &mut summary)?;
     }
     if runs("pagination") {
         eprintln!(

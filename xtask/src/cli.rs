@@ -97,7 +97,16 @@ pub fn command() -> Command {
         .arg(
             Arg::new("only")
                 .long("only")
-                .value_parser(["request", "webhook", "pagination", "cli", "codegen", "builds"])
+                .value_parser([
+                    "request",
+                    "webhook",
+                    "onboarding",
+                    "listener",
+                    "pagination",
+                    "cli",
+                    "codegen",
+                    "builds",
+                ])
                 .help("Run one part"),
         )
         .arg(
@@ -271,7 +280,7 @@ fn sync_live(repo: &Repo, add: &[String], timeout: Duration) -> Result<u8, Strin
         }
         eprintln!(
             "now run `cargo test --workspace` and bless the API surface snapshot \
-             (README, \"Updating the spec\") before committing"
+             (CONTRIBUTING.md, \"Updating the spec\") before committing"
         );
     }
     Ok(0)

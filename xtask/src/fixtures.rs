@@ -3,7 +3,8 @@
 //! real `sync` into its spec. The tests build the client (and the command line) from it, and the
 //! pagination benchmark runs on it, since the vendored page has no list operation.
 //!
-//! Its README runs the examples the vendored spec cannot (the list operations') as doctests.
+//! Its README is the repository's ARCHITECTURE.md, whose examples the vendored spec cannot run
+//! (the list operations') run as its doctests.
 //!
 //! The copy keeps the workspace's shape (the library, renamed `d360-partner-fixtures` with the
 //! library name `d360_partner`, and every other member) and its `Cargo.lock`, so that a build of
@@ -47,8 +48,10 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
         &root.join("cli/tests/common"),
         &dir.join("cli/tests/common"),
     )?;
-    let readme = read(&root.join("README.md"))?;
-    files::write(&dir.join("README.md"), fixture_readme(&readme))?;
+    // The fixture crate's documentation (its lib.rs includes `README.md`) is ARCHITECTURE.md,
+    // whose list examples need the fixture client's list operations.
+    let architecture = read(&root.join("ARCHITECTURE.md"))?;
+    files::write(&dir.join("README.md"), fixture_readme(&architecture))?;
     let manifest = read(&root.join("Cargo.toml"))?;
     files::write(&dir.join("Cargo.toml"), fixture_manifest(&manifest)?)?;
     let xtask = read(&root.join("xtask/Cargo.toml"))?;
@@ -158,9 +161,9 @@ fn without_tables(manifest: &str, header: &str) -> String {
     out.concat()
 }
 
-/// The README, whose examples are the crate's doctests, for the fixture client: the examples the
-/// vendored spec cannot run (` ```rust,ignore `, the list operations') run, the others (written
-/// for the vendored operations) are ignored.
+/// ARCHITECTURE.md as the fixture client's documentation, whose examples are its doctests: the
+/// examples the vendored spec cannot run (` ```rust,ignore `, the list operations') run, any
+/// other Rust block is ignored.
 fn fixture_readme(readme: &str) -> String {
     let mut out = String::with_capacity(readme.len());
     let mut in_block = false;

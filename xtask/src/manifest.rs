@@ -140,7 +140,7 @@ impl Manifest {
 /// The manifest, parsed and checked.
 pub fn load(repo: &Repo) -> Result<Manifest, String> {
     let text = std::fs::read_to_string(repo.manifest()).map_err(|e| {
-        format!("cannot read {MANIFEST}: {e}; it records each snapshot's URL and when it was taken (README, \"Updating the spec\")")
+        format!("cannot read {MANIFEST}: {e}; it records each snapshot's URL and when it was taken (CONTRIBUTING.md, \"Updating the spec\")")
     })?;
     Manifest::parse(&text)
 }

@@ -405,7 +405,7 @@ fn check_fails_without_a_manifest_or_with_a_broken_one() {
     assert!(
         run.stderr.starts_with("error: cannot read openapi/upstream/manifest.json: ")
             && run.stderr.ends_with(
-                "; it records each snapshot's URL and when it was taken (README, \"Updating the spec\")\n"
+                "; it records each snapshot's URL and when it was taken (CONTRIBUTING.md, \"Updating the spec\")\n"
             ),
         "{}",
         run.stderr

@@ -16,7 +16,7 @@ const CHANGED_TO_NOTHING: &str = "upstream is unchanged: every page equals its s
 const DIFFERS: &str = "upstream differs (pages and changes above, vendored → upstream); \
     `cargo xtask spec sync --live` takes it (`--add URL` for a new page), \
     then review `git diff` and the API surface snapshot\n";
-const BLESS: &str = "now run `cargo test --workspace` and bless the API surface snapshot (README, \"Updating the spec\") before committing\n";
+const BLESS: &str = "now run `cargo test --workspace` and bless the API surface snapshot (CONTRIBUTING.md, \"Updating the spec\") before committing\n";
 
 /// An index shaped like llms.txt: a guide page, then the given API reference pages.
 fn index(upstream: &Upstream, pages: &[(&str, &str)]) -> String {

@@ -94,8 +94,8 @@ fn a_spec_the_pipeline_cannot_handle_fails_naming_pass_and_pointer() {
 }
 
 #[test]
-fn the_readme_table_lists_every_pass_in_order() {
-    let readme = include_str!("../../README.md");
+fn the_architecture_table_lists_every_pass_in_order() {
+    let readme = include_str!("../../ARCHITECTURE.md");
     let listed: Vec<&str> = readme
         .lines()
         .filter_map(|line| line.strip_prefix("| `")?.split('`').next())

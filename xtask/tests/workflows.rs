@@ -112,7 +112,7 @@ fn the_drift_step_puts_the_report_in_the_summary_and_fails_with_the_check() {
         summary,
         format!(
             "## cargo xtask spec check --live: exit 2\n\n\
-             0 unchanged, 1 non-breaking news, 2 breaking, 3 could not fetch (README, \"Updating the spec\")\n\n\
+             0 unchanged, 1 non-breaking news, 2 breaking, 3 could not fetch (CONTRIBUTING.md, \"Updating the spec\")\n\n\
              ```\n{report}```\n"
         )
     );

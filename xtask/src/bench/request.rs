@@ -15,6 +15,10 @@ pub fn measure_webhook(root: &Path, quick: bool, summary: &mut Summary) -> Resul
     bench(root, "webhook", quick, summary)
 }
 
+pub fn measure_onboarding(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String> {
+    bench(root, "onboarding", quick, summary)
+}
+
 fn bench(root: &Path, name: &str, quick: bool, summary: &mut Summary) -> Result<(), String> {
     let mut command = super::run::cargo();
     command.current_dir(root).args([
