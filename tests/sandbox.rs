@@ -162,6 +162,42 @@ async fn an_onboarding_page_takes_each_fresh_io_signature_once_and_sends_the_bro
     assert_eq!(redirect.channel_ids().len(), 1);
     assert!(redirect.client_id().ends_with("CL"), "{location}");
 
+    // A signature made without this crate's `Link` (HMAC-SHA512 of `{id}|{seconds}`, lowercase
+    // hex, computed here), so a bug shared by the link and the hub would not go unseen.
+    let independent = signed_at + 4;
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA512, MockHub::PLATFORM_SECRET.as_bytes());
+    let signature = hex::encode(ring::hmac::sign(
+        &key,
+        format!("{PARTNER}|{independent}").as_bytes(),
+    ));
+    let by_hand = d360_partner::Url::parse(&format!(
+        "{}/onboarding/{PARTNER}?redirect_url=https%3A%2F%2Fpartner.example%2Fx&io_timestamp={independent}&io_signature={signature}",
+        hub.base_url()
+    ))
+    .unwrap();
+    let location = hub.visit(&by_hand).await.unwrap();
+    assert!(
+        location.starts_with("https://partner.example/x?client="),
+        "{location}"
+    );
+    // One byte changed: refused.
+    let last = signature.chars().last().unwrap();
+    let changed = format!(
+        "{}{}",
+        &signature[..127],
+        if last == '0' { '1' } else { '0' }
+    );
+    let tampered = d360_partner::Url::parse(&by_hand.as_str().replace(&signature, &changed));
+    let error = hub.visit(&tampered.unwrap()).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::FORBIDDEN));
+    assert!(
+        error
+            .developer_message()
+            .unwrap()
+            .starts_with("io_signature does not sign"),
+        "{error:?}"
+    );
+
     // The same signature again, a stale one, a wrong one, none: 403 naming the cause.
     let refused = |error: d360_partner::Error| {
         assert_eq!(error.status(), Some(StatusCode::FORBIDDEN), "{error:?}");

@@ -1,7 +1,10 @@
-//! JSON as the command line takes it (`--body`, `--data`): inline (text starting with `{` or
-//! `[`), from a file, or from stdin (`-`); why not, in the flag's terms.
+//! Input as the command line takes it, and why not in the flag's terms: JSON (`--body`,
+//! `--data`) inline (text starting with `{` or `[`), from a file, or from stdin (`-`); the
+//! address a server listens on (`--host`, `--port`).
 
+use crate::usage::Usage;
 use serde_json::Value;
+use std::net::SocketAddr;
 
 /// JSON given by `flag` as `source`.
 pub fn json(source: &str, flag: &str) -> Result<Value, String> {
@@ -25,4 +28,19 @@ pub fn json(source: &str, flag: &str) -> Result<Value, String> {
         }
         why => format!("{flag} {shown}: not JSON: {why}"),
     })
+}
+
+/// The address `--host` and `--port` name, for the commands that serve (`webhook listen`,
+/// `mock`): a host that resolves to no address is a usage error naming it.
+pub async fn listen_address(matches: &clap::ArgMatches) -> Result<SocketAddr, Usage> {
+    let host = matches.get_one::<String>("host").expect("has a default");
+    let port = *matches.get_one::<u16>("port").expect("has a default");
+    match tokio::net::lookup_host((host.as_str(), port)).await {
+        Ok(mut addresses) => addresses
+            .next()
+            .ok_or_else(|| Usage::new(format!("--host {host}: it resolves to no address"))),
+        Err(error) => Err(Usage::new(format!(
+            "--host {host}: cannot resolve it: {error}"
+        ))),
+    }
 }

@@ -83,18 +83,7 @@ pub fn command() -> Command {
 
 /// `d360 mock`.
 pub async fn run(matches: &ArgMatches) -> Outcome {
-    let host = matches.get_one::<String>("host").expect("has a default");
-    let port = *matches.get_one::<u16>("port").expect("has a default");
-    let address = match tokio::net::lookup_host((host.as_str(), port)).await {
-        Ok(mut addresses) => addresses
-            .next()
-            .ok_or_else(|| Usage::new(format!("--host {host}: it resolves to no address")))?,
-        Err(error) => {
-            return Err(Usage::new(format!(
-                "--host {host}: cannot resolve it: {error}"
-            )));
-        }
-    };
+    let address = crate::input::listen_address(matches).await?;
     let faults = *matches.get_one::<f64>("faults").expect("has a default");
     if !(0.0..=1.0).contains(&faults) {
         return Err(Usage::new(format!(

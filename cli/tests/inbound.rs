@@ -6,14 +6,13 @@
 
 use crate::common;
 
+use common::app::App;
 use common::{Run, failed, ok};
 use d360_partner::mock::MockHub;
 use d360_partner::onboarding::Link;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
 use serde_json::{Value, json};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
@@ -591,63 +590,10 @@ async fn listen_on_a_port_in_use_or_a_host_that_does_not_resolve_fails() {
 // ---------------------------------------------------------------------------------------------
 // webhook send
 
-/// What a receiver got: the signature header, the content type, the body.
-#[derive(Clone, Debug)]
-struct Received {
-    signature: Option<String>,
-    content_type: Option<String>,
-    body: String,
-}
-
-/// A receiver on 127.0.0.1 answering every request with `status`, keeping what it got.
-async fn receiver(status: u16) -> (String, Arc<Mutex<Vec<Received>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let kept = received.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let kept = kept.clone();
-            let service = hyper::service::service_fn(
-                move |request: hyper::Request<hyper::body::Incoming>| {
-                    let kept = kept.clone();
-                    async move {
-                        let header = |name: &str| {
-                            request
-                                .headers()
-                                .get(name)
-                                .map(|value| value.to_str().unwrap().to_string())
-                        };
-                        let signature = header("x-360dialog-signature");
-                        let content_type = header("content-type");
-                        let body = request.into_body().collect().await?.to_bytes();
-                        kept.lock().unwrap().push(Received {
-                            signature,
-                            content_type,
-                            body: String::from_utf8(body.to_vec()).unwrap(),
-                        });
-                        let mut answer = hyper::Response::new(Full::new(Bytes::new()));
-                        *answer.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
-                        Ok::<_, hyper::Error>(answer)
-                    }
-                },
-            );
-            tokio::spawn(async move {
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    (url, received)
-}
-
 #[tokio::test]
 async fn send_signs_and_posts_the_event_as_the_hub_would() {
-    let (url, received) = receiver(204).await;
+    let mut app = App::start(204).await;
+    let url = app.url.clone();
     let run = d360(
         &[
             "webhook",
@@ -673,8 +619,8 @@ async fn send_signs_and_posts_the_event_as_the_hub_would() {
             stderr: "d360: the receiver answered 204 No Content\n".into(),
         }
     );
-    let got = received.lock().unwrap()[0].clone();
-    assert_eq!(got.body, body);
+    let got = app.next().await;
+    assert_eq!(got.body, body.as_bytes());
     assert_eq!(got.content_type.as_deref(), Some("application/json"));
     // HMAC-SHA256 of the body under the secret, lowercase hex (Python's `hexdigest()` of it).
     assert_eq!(got.signature, Some(MockHub::signature(body.as_bytes())));
@@ -724,7 +670,9 @@ async fn send_signs_and_posts_the_event_as_the_hub_would() {
         ids.push(id);
     }
     assert_ne!(ids[0], ids[1]);
-    assert_eq!(received.lock().unwrap().len(), 3);
+    app.next().await;
+    app.next().await;
+    assert!(app.got_nothing_more());
 }
 
 #[tokio::test]
@@ -814,8 +762,8 @@ async fn send_exits_by_the_receivers_answer() {
         (503, 5, "503 Service Unavailable"),
         (302, 1, "302 Found"),
     ] {
-        let (url, _) = receiver(status).await;
-        let args = args(&url);
+        let app = App::start(status).await;
+        let args = args(&app.url);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let run = d360(&args, &hub_secret(), "").await;
         assert_eq!(
@@ -892,7 +840,8 @@ async fn send_refuses_bad_input_before_reading_the_secret_and_dry_run_sends_noth
         )
     );
 
-    let (url, received) = receiver(200).await;
+    let mut app = App::start(200).await;
+    let url = app.url.clone();
     let run = d360(
         &[
             "webhook",
@@ -926,7 +875,7 @@ async fn send_refuses_bad_input_before_reading_the_secret_and_dry_run_sends_noth
             .starts_with("d360: warning: `e` is no event the docs name (client_created, "),
         "{run:?}"
     );
-    assert!(received.lock().unwrap().is_empty());
+    assert!(app.got_nothing_more());
 }
 
 // ---------------------------------------------------------------------------------------------

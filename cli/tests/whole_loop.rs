@@ -9,10 +9,9 @@
 
 use crate::common;
 
+use common::app::App;
 use common::{Run, failed, ok};
 use d360_partner::mock::MockHub;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::process::Stdio;
@@ -261,79 +260,6 @@ fn listening(line: &str) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // the app, and HTTP by hand
-
-/// What the app got in one request.
-#[derive(Debug)]
-struct Received {
-    method: String,
-    path: String,
-    content_type: Option<String>,
-    signature: Option<String>,
-    body: Vec<u8>,
-}
-
-/// The app being built: a server on 127.0.0.1 answering every request with one status,
-/// handing over what it got.
-struct App {
-    url: String,
-    received: mpsc::UnboundedReceiver<Received>,
-}
-
-impl App {
-    async fn start(status: u16) -> App {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/app/webhook", listener.local_addr().unwrap());
-        let (send, received) = mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let send = send.clone();
-                let service = hyper::service::service_fn(
-                    move |request: hyper::Request<hyper::body::Incoming>| {
-                        let send = send.clone();
-                        async move {
-                            let header = |name: &str| {
-                                request
-                                    .headers()
-                                    .get(name)
-                                    .map(|value| value.to_str().unwrap().to_string())
-                            };
-                            let content_type = header("content-type");
-                            let signature = header("x-360dialog-signature");
-                            let method = request.method().to_string();
-                            let path = request.uri().path().to_string();
-                            let body = request.into_body().collect().await?.to_bytes();
-                            let _ = send.send(Received {
-                                method,
-                                path,
-                                content_type,
-                                signature,
-                                body: body.to_vec(),
-                            });
-                            let mut answer = hyper::Response::new(Full::new(Bytes::new()));
-                            *answer.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
-                            Ok::<_, hyper::Error>(answer)
-                        }
-                    },
-                );
-                tokio::spawn(async move {
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        App { url, received }
-    }
-
-    async fn next(&mut self) -> Received {
-        within(self.received.recv())
-            .await
-            .expect("the app is running")
-    }
-}
 
 /// A URL on 127.0.0.1 where nothing listens: its origin, and the URL.
 fn closed_url() -> (String, String) {
@@ -728,7 +654,7 @@ async fn the_whole_loop_from_a_signed_link_to_the_events_printed_and_forwarded_b
     assert_eq!((code, stdout, stderr), (0, vec![], vec![]));
     let (code, stdout, stderr) = mock.process.stop("TERM").await;
     assert_eq!((code, stdout, stderr), (0, vec![], vec![]));
-    assert!(app.received.try_recv().is_err(), "a request after the loop");
+    assert!(app.got_nothing_more(), "a request after the loop");
 }
 
 // ---------------------------------------------------------------------------------------------

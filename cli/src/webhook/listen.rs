@@ -106,18 +106,7 @@ struct Forward {
 
 /// Listens until SIGINT or SIGTERM.
 pub async fn run(matches: &ArgMatches) -> Outcome {
-    let host = matches.get_one::<String>("host").expect("has a default");
-    let port = *matches.get_one::<u16>("port").expect("has a default");
-    let address = match tokio::net::lookup_host((host.as_str(), port)).await {
-        Ok(mut addresses) => addresses
-            .next()
-            .ok_or_else(|| Usage::new(format!("--host {host}: it resolves to no address")))?,
-        Err(error) => {
-            return Err(Usage::new(format!(
-                "--host {host}: cannot resolve it: {error}"
-            )));
-        }
-    };
+    let address = crate::input::listen_address(matches).await?;
     let forward_to = matches.get_one::<String>("forward-to");
     if let Some(url) = forward_to
         && Sender::receiver(url).is_err()

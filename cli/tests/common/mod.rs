@@ -1,6 +1,8 @@
 //! Running a command-line binary as a script or a person would: the command line's own tests
 //! and the fixture workspace's (`cargo xtask fixture-crate` copies this directory there).
 
+pub mod app;
+
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
