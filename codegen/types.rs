@@ -2,9 +2,9 @@
 //! progenitor (which hands them to typify).
 //!
 //! Only the types come from the generator: the call surface (builders, `send()`, the operation
-//! table) is this crate's own (`emit.rs`), so the generator never sees `paths` or `webhooks`, and
+//! table) is this crate's own (`emit/`), so the generator never sees `paths` or `webhooks`, and
 //! nothing of its runtime crate reaches the public API. String enums are replaced by this
-//! crate's open enums, which `emit.rs` writes.
+//! crate's open enums, which `emit/enums.rs` writes.
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 use serde_json::{Value, json};

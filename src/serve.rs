@@ -49,7 +49,7 @@ const BUDGET_WAIT: Duration = Duration::from_secs(1);
 pub(crate) struct Incoming {
     pub(crate) head: hyper::http::request::Parts,
     body: hyper::body::Incoming,
-    shared: Arc<Shared>,
+    shared: Arc<ServerShared>,
 }
 
 /// A body read whole, holding its share of the server's body budget until dropped.
@@ -72,7 +72,7 @@ pub(crate) enum BodyRefused {
     Broken(hyper::Error),
 }
 
-struct Shared {
+struct ServerShared {
     limits: Limits,
     /// The body budget, in KiB.
     budget: Arc<Semaphore>,
@@ -171,7 +171,7 @@ impl std::ops::Deref for Body {
 /// A bound server, not yet serving.
 pub(crate) struct Server {
     listener: TcpListener,
-    shared: Arc<Shared>,
+    shared: Arc<ServerShared>,
 }
 
 impl Server {
@@ -180,7 +180,7 @@ impl Server {
         let kib = (limits.max_buffered_bytes / 1024).clamp(1, Semaphore::MAX_PERMITS);
         Server {
             listener,
-            shared: Arc::new(Shared {
+            shared: Arc::new(ServerShared {
                 limits,
                 budget: Arc::new(Semaphore::new(kib)),
             }),
@@ -188,7 +188,8 @@ impl Server {
     }
 
     /// Answers each request with `handler` until `stop` completes, then stops accepting and
-    /// waits up to `grace` for the requests in flight (idle connections are closed at once).
+    /// waits up to `grace` for the requests in flight (idle connections are closed at once);
+    /// what is still running then is aborted, so nothing outlives `serve`.
     pub(crate) async fn serve<H, F>(
         self,
         handler: H,
@@ -201,8 +202,11 @@ impl Server {
         let handler = Arc::new(handler);
         let connections = Arc::new(Semaphore::new(self.shared.limits.max_connections.max(1)));
         let graceful = GracefulShutdown::new();
+        let mut tasks = tokio::task::JoinSet::new();
         tokio::pin!(stop);
         loop {
+            // Finished connections leave the set as they go.
+            while tasks.try_join_next().is_some() {}
             let slot = tokio::select! {
                 slot = connections.clone().acquire_owned() => slot,
                 () = &mut stop => break,
@@ -240,13 +244,14 @@ impl Server {
                 .max_buf_size(64 * 1024)
                 .serve_connection(TokioIo::new(stream), service);
             let connection = graceful.watch(connection);
-            tokio::spawn(async move {
+            tasks.spawn(async move {
                 let _ = connection.await;
                 drop(slot);
             });
         }
         drop(self.listener);
         let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
+        tasks.abort_all();
     }
 }
 

@@ -65,6 +65,8 @@ fn module_of(items: Vec<Item>, dir: &Path) -> Module {
     let mut module = Module::default();
     for item in items {
         match item {
+            // Unit tests are no part of the API (and may define what they like).
+            Item::Mod(m) if is_test_only(&m.attrs) => {}
             Item::Mod(m) => {
                 // A hidden module (`__private`, the generated code's view of the runtime) is
                 // outside the API: listed as a name, not rendered.
@@ -81,6 +83,13 @@ fn module_of(items: Vec<Item>, dir: &Path) -> Module {
         }
     }
     module
+}
+
+/// Whether `attrs` hold `#[cfg(test)]`.
+fn is_test_only(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("cfg") && attr.meta.to_token_stream().to_string() == "cfg (test)"
+    })
 }
 
 /// `include!(concat!(env!("OUT_DIR"), "/x.rs"))` replaced by the generated file's items.
@@ -142,8 +151,23 @@ fn index<'a>(module: &'a Module, into: &mut Index<'a>) {
                 }
             }
             other => {
-                if let Some(name) = item_name(other) {
-                    into.definitions.entry(name).or_insert(other);
+                // Types are found by name: two of one name (a private one included) would show
+                // one in place of the other, so their names must differ. (Functions of one name
+                // are found through their module's items, not by name.)
+                let is_type = |item: &Item| {
+                    matches!(
+                        item,
+                        Item::Struct(_) | Item::Enum(_) | Item::Trait(_) | Item::Type(_)
+                    )
+                };
+                if let Some(name) = item_name(other)
+                    && let Some(first) = into.definitions.insert(name.clone(), other)
+                    && is_type(first)
+                    && is_type(other)
+                {
+                    panic!(
+                        "two types named `{name}`: rename one, or the snapshot shows the wrong one"
+                    );
                 }
             }
         }

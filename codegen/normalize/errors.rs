@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 /// component schemas only error responses used.
 ///
 /// Why: a call reads every error answer (4xx, 5xx, `default`, `4XX`), whatever the spec says of
-/// it, into `Error::Api`: its `ApiErrorBody` takes any JSON object, its `ApiErrorMeta` is the
+/// it, into `ErrorKind::Api`: its `ApiErrorBody` takes any JSON object, its `ApiErrorMeta` is the
 /// superset of the spec's `meta` shapes. Generated types for the spec's error schemas
 /// (`DefaultHttpError`, `DefaultValidationError`, `_MetaSchemaError`, a 429's `{detail}`)
 /// would be a second way to read errors, one no call returns, with the trace id as

@@ -50,17 +50,17 @@ pub(crate) struct TokenSource {
 struct Cache {
     token: Option<Token>,
     /// The last fetch's refusal (not a transient failure), and when it happened.
-    refusal: Option<(Refusal, Instant)>,
+    refusal: Option<(RefusedLogin, Instant)>,
     /// Fetches finished so far: a caller that saw this change while it waited shares the outcome.
     fetches: u64,
     /// The last fetch's failure (transient ones included), for the callers that waited for it.
-    last_failure: Option<Refusal>,
+    last_failure: Option<RefusedLogin>,
 }
 
 /// A refused login, kept to answer the calls that waited for it (an [`AuthError`] is not
 /// `Clone`: it may hold the transport failure).
 #[derive(Clone)]
-struct Refusal {
+struct RefusedLogin {
     status: Option<StatusCode>,
     message: String,
     trace_id: Option<String>,
@@ -88,7 +88,7 @@ impl Cache {
     }
 
     /// A refusal recent enough to be the answer without asking again.
-    fn recent_refusal(&self) -> Option<Refusal> {
+    fn recent_refusal(&self) -> Option<RefusedLogin> {
         self.refusal
             .as_ref()
             .filter(|(refusal, at)| !refusal.transient && at.elapsed() < REFUSAL_REMEMBERED)
@@ -96,9 +96,9 @@ impl Cache {
     }
 }
 
-impl Refusal {
-    fn of(error: &AuthError) -> Refusal {
-        Refusal {
+impl RefusedLogin {
+    fn of(error: &AuthError) -> RefusedLogin {
+        RefusedLogin {
             status: error.status,
             message: error.message.clone(),
             trace_id: error.trace_id.clone(),
@@ -181,7 +181,7 @@ impl TokenSource {
                 Ok(token)
             }
             Err(error) => {
-                let refusal = Refusal::of(&error);
+                let refusal = RefusedLogin::of(&error);
                 cache.refusal = Some((refusal.clone(), Instant::now()));
                 cache.last_failure = Some(refusal);
                 Err(ErrorKind::Auth(error).into())

@@ -10,6 +10,7 @@ use crate::client::credentials::Auth;
 use crate::client::http::{GivenHttp, HttpOptions, RootCertificates};
 use crate::error::{ConfigError, CredentialsError, ErrorKind, Result};
 use secrecy::SecretString;
+use std::fmt;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -43,7 +44,7 @@ impl Client {
 /// ```
 #[derive(Clone, Debug)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: GivenBaseUrl,
     pub(super) auth: Option<Auth>,
     /// Whether the credentials were looked for in the environment (for the refusal's words).
     pub(super) from_environment: bool,
@@ -65,7 +66,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            base_url: Self::DEFAULT_BASE_URL.to_string(),
+            base_url: GivenBaseUrl(Self::DEFAULT_BASE_URL.to_string()),
             auth: None,
             from_environment: false,
             dry_run_only: false,
@@ -130,7 +131,7 @@ impl ClientBuilder {
     /// The hub's base URL, scheme and host (and optionally port and path prefix), e.g. a mock
     /// server's. Default [`DEFAULT_BASE_URL`](Self::DEFAULT_BASE_URL).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = GivenBaseUrl(url.into());
         self
     }
 
@@ -294,7 +295,7 @@ impl ClientBuilder {
             (None, false) => Err(CredentialsError::Missing { from_environment }),
         }
         .map_err(ErrorKind::Credentials)?;
-        let base_url = super::base_url::checked(&self.base_url, self.allow_insecure_http)
+        let base_url = super::base_url::checked(&self.base_url.0, self.allow_insecure_http)
             .map_err(|e| ErrorKind::Config(ConfigError::BaseUrl(e)))?;
         let user_agent = match &self.user_agent {
             Some(product) if product.trim().is_empty() => {
@@ -326,5 +327,24 @@ impl ClientBuilder {
                 user_agent,
             }),
         })
+    }
+}
+
+/// A base URL as given, before `build()` checks it. Its `Debug` shows the scheme, host and port
+/// only: the rest may hold user info or a gateway's token, which `build()` refuses or keeps
+/// but no `Debug` output shows.
+#[derive(Clone)]
+struct GivenBaseUrl(String);
+
+impl fmt::Debug for GivenBaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match reqwest::Url::parse(self.0.trim()) {
+            Ok(url) if url.has_host() => {
+                let origin = super::base_url::scheme_host_port(&url);
+                let more = url.path() != "/" || url.query().is_some() || !url.username().is_empty();
+                write!(f, "\"{origin}{}\"", if more { "/…" } else { "" })
+            }
+            _ => f.write_str("\"[not a URL]\""),
+        }
     }
 }

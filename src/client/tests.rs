@@ -277,3 +277,25 @@ fn a_dry_run_client_needs_no_credentials_and_sends_nothing() {
         "invalid client configuration: the API key is empty"
     );
 }
+
+#[test]
+fn a_builders_debug_shows_the_base_urls_origin_only() {
+    let builder = Client::builder()
+        .api_key("k")
+        .base_url("https://user:pw-secret@gw.example/token-abc/x?q=also-secret");
+    let shown = format!("{builder:?}");
+    assert!(
+        shown.contains("base_url: \"https://gw.example/…\""),
+        "{shown}"
+    );
+    for secret in ["pw-secret", "token-abc", "also-secret", "user:"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    let shown = format!("{:?}", Client::builder().base_url("not a url"));
+    assert!(shown.contains("base_url: \"[not a URL]\""), "{shown}");
+    let shown = format!("{:?}", Client::builder());
+    assert!(
+        shown.contains("base_url: \"https://hub.360dialog.io\""),
+        "{shown}"
+    );
+}

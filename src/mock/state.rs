@@ -14,6 +14,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// How many requests the hub keeps for [`MockHub::requests`](super::MockHub::requests): a
 /// long-running sandbox (`d360 mock`) must not grow without bound. The oldest are dropped first.
 pub(super) const KEPT_REQUESTS: usize = 10_000;
+/// The body bytes the kept requests hold at most (each body is at most the server's 2 MiB):
+/// 10,000 large bodies would be gigabytes.
+pub(super) const KEPT_BODY_BYTES: usize = 64 << 20;
+/// How many tokens the token endpoint remembers: beyond, it forgets them all, and clients log
+/// in again on their next 401 (as after `revoke_tokens`), so a login loop cannot grow the hub.
+pub(super) const KEPT_TOKENS: usize = 10_000;
 
 pub(super) type Responder = dyn Fn(&RecordedRequest) -> Result<Value, MockError> + Send + Sync;
 
@@ -41,6 +47,8 @@ pub(super) struct HubState {
     pub(super) tokens_issued: u64,
     pub(super) token_lifetime_s: u64,
     pub(super) requests: VecDeque<RecordedRequest>,
+    /// The body bytes of `requests`.
+    pub(super) kept_body_bytes: usize,
     /// Token requests received (kept apart: the requests kept may have been cut).
     pub(super) token_requests: usize,
     /// How many events `deliver_event` sent (their ids count up).
@@ -50,12 +58,18 @@ pub(super) struct HubState {
 }
 
 impl HubState {
-    /// Keeps `request`, dropping the oldest beyond [`KEPT_REQUESTS`].
+    /// Keeps `request`, dropping the oldest beyond [`KEPT_REQUESTS`] requests or
+    /// [`KEPT_BODY_BYTES`] of bodies (the newest is always kept).
     pub(super) fn record(&mut self, request: RecordedRequest) {
-        if self.requests.len() == KEPT_REQUESTS {
-            self.requests.pop_front();
-        }
+        self.kept_body_bytes += request.body.len();
         self.requests.push_back(request);
+        while self.requests.len() > 1
+            && (self.requests.len() > KEPT_REQUESTS || self.kept_body_bytes > KEPT_BODY_BYTES)
+        {
+            if let Some(oldest) = self.requests.pop_front() {
+                self.kept_body_bytes -= oldest.body.len();
+            }
+        }
     }
 }
 

@@ -19,6 +19,9 @@ pub(super) fn issue_token(state: &mut HubState, body: &[u8]) -> Response {
     }
     state.tokens_issued += 1;
     let token = format!("mock-access-token-{}", state.tokens_issued);
+    if state.issued_tokens.len() >= super::state::KEPT_TOKENS {
+        state.issued_tokens.clear();
+    }
     state.issued_tokens.insert(token.clone());
     super::answers::json(
         hyper::StatusCode::OK,

@@ -8,25 +8,25 @@ use std::fmt;
 
 /// Where each flow's onboarding page is: its origin and its path before the partner id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Page {
+enum OnboardingPage {
     /// The hub's page (v1): `https://hub.360dialog.com/dashboard/app/{partnerId}`.
     V1,
     /// The v2 flow's: `https://app.360dialog.com/onboarding/{partnerId}`.
     V2,
 }
 
-impl Page {
+impl OnboardingPage {
     fn origin(self) -> &'static str {
         match self {
-            Page::V1 => "https://hub.360dialog.com",
-            Page::V2 => "https://app.360dialog.com",
+            OnboardingPage::V1 => "https://hub.360dialog.com",
+            OnboardingPage::V2 => "https://app.360dialog.com",
         }
     }
 
     fn path(self) -> &'static str {
         match self {
-            Page::V1 => "/dashboard/app/",
-            Page::V2 => "/onboarding/",
+            OnboardingPage::V1 => "/dashboard/app/",
+            OnboardingPage::V2 => "/onboarding/",
         }
     }
 }
@@ -70,7 +70,7 @@ const VALUE: &AsciiSet = &NON_ALPHANUMERIC
 #[derive(Clone)]
 pub struct Link {
     partner_id: String,
-    page: Page,
+    page: OnboardingPage,
     /// Another hub's origin (a staging hub, `d360 mock`), as given.
     origin: Option<String>,
     /// Prefilled values by name, in the order of the setters below.
@@ -97,7 +97,7 @@ impl Link {
     pub fn new(partner_id: impl Into<String>) -> Link {
         Link {
             partner_id: partner_id.into(),
-            page: Page::V1,
+            page: OnboardingPage::V1,
             origin: None,
             values: Default::default(),
             signature: None,
@@ -106,7 +106,7 @@ impl Link {
 
     /// Use the v2 onboarding page instead (`https://app.360dialog.com/onboarding/{partnerId}`).
     pub fn v2(mut self) -> Link {
-        self.page = Page::V2;
+        self.page = OnboardingPage::V2;
         self
     }
 

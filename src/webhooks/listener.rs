@@ -159,9 +159,11 @@ impl Listener {
     }
 
     /// The body bytes held at once across all requests; a request whose body does not fit in
-    /// what is left (within a second) is answered 503 with `Retry-After: 1`.
+    /// what is left (within a second) is answered 503 with `Retry-After: 1`. At least the
+    /// verifier's body limit: less would answer a body at the limit 503 forever, and the hub
+    /// would send it again forever.
     pub fn max_buffered_bytes(mut self, bytes: usize) -> Listener {
-        self.limits.max_buffered_bytes = bytes;
+        self.limits.max_buffered_bytes = bytes.max(self.limits.max_body_bytes);
         self
     }
 

@@ -55,7 +55,10 @@ pub fn write(root: &Path, dir: &Path) -> Result<Vec<String>, String> {
     let manifest = read(&root.join("Cargo.toml"))?;
     files::write(&dir.join("Cargo.toml"), fixture_manifest(&manifest)?)?;
     let xtask = read(&root.join("xtask/Cargo.toml"))?;
-    files::write(&dir.join("xtask/Cargo.toml"), discovered_tests(&xtask))?;
+    files::write(
+        &dir.join("xtask/Cargo.toml"),
+        discovered_tests(&renamed_library(&xtask)),
+    )?;
     files::write(
         &dir.join("xtask/src/main.rs"),
         "//! Stands in for the repository's xtask, so that this workspace resolves dependency\n\

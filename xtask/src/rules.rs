@@ -1,7 +1,7 @@
 //! What each kind of spec change means for users of this Rust client: breaking or not, and why.
 //!
-//! The rules follow from how the client is generated (progenitor's builder interface, typify's
-//! structs and enums) and from the normalization passes in `codegen/normalize.rs`. A change is
+//! The rules follow from how the client is generated (the crate's own builders over typify's
+//! structs, open enums) and from the normalization passes in `codegen/normalize/`. A change is
 //! *breaking* when code that compiled and worked against the old client can stop compiling or stop
 //! working (a response that decoded no longer decodes, a request that was sent is now refused).
 //!
@@ -199,7 +199,7 @@ pub const RULES: &[Rule] = &[
     rule(
         Kind::SuccessResponseAdded,
         true,
-        "progenitor derives `send()`'s return type from all success responses",
+        "`send()` returns the one success response's type: another changes it (and two fail the build)",
     ),
     rule(
         Kind::SuccessResponseRemoved,
@@ -236,12 +236,12 @@ pub const RULES: &[Rule] = &[
     rule(
         Kind::SecurityChanged,
         true,
-        "authentication is hand-written (`src/auth.rs`) and must follow",
+        "authentication is hand-written (`src/call/auth.rs`, `src/call/login.rs`) and must follow",
     ),
     rule(
         Kind::ServersChanged,
         true,
-        "the default base URL is hand-written (`src/client.rs`) and must follow",
+        "the default base URL is hand-written (`ClientBuilder::DEFAULT_BASE_URL`) and must follow",
     ),
     rule(
         Kind::OpenapiVersionChanged,

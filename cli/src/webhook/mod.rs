@@ -45,7 +45,6 @@ pub async fn run(matches: &ArgMatches) -> Result<ExitCode, Usage> {
     }
 }
 
-/// A platform secret the library refused to read: its message, exit 4.
 /// Where the signature of a refused body came from, for its message.
 #[derive(Clone, Copy)]
 enum Signature {

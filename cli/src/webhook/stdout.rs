@@ -21,7 +21,8 @@ const QUEUED: usize = 256;
 /// How often a full pipe is looked at again.
 const POLL: Duration = Duration::from_millis(5);
 /// The pipe size asked for: Linux's default limit for an unprivileged process
-/// (`/proc/sys/fs/pipe-max-size`), room for a delivery at the body limit.
+/// (`/proc/sys/fs/pipe-max-size`), room for the lines of a delivery up to the body limit (a
+/// delivery at the limit, plus its line break, is written as it comes, within the same bound).
 const PIPE_SIZE: usize = 1024 * 1024;
 
 /// Why a delivery's lines were not written.
@@ -99,11 +100,18 @@ impl Stdout {
                 )));
             }
         }
-        written.await.unwrap_or_else(|_| {
-            Err(Unwritten::Broken(std::io::Error::other(
-                "the writer stopped",
-            )))
-        })
+        // Bounded here too: a write already under way (a terminal held by Ctrl-S, a job larger
+        // than the pipe) may block past its deadline. Its delivery is then answered 500 and
+        // sent again by the hub; if the write completes later, the event is printed twice
+        // (with its id), never lost.
+        match tokio::time::timeout(bound, written).await {
+            Err(_) => Err(Unwritten::Slow),
+            Ok(written) => written.unwrap_or_else(|_| {
+                Err(Unwritten::Broken(std::io::Error::other(
+                    "the writer stopped",
+                )))
+            }),
+        }
     }
 }
 

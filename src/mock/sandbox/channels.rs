@@ -16,13 +16,15 @@ const MESSAGING_ADDRESS: &str = "https://waba-v2.360dialog.io";
 /// A channel: the hub's object, and when it runs.
 pub(super) struct Channel {
     object: Value,
-    runs_at: Instant,
+    /// `None` for a delay past what a clock can hold: it never runs.
+    runs_at: Option<Instant>,
 }
 
 impl Channel {
     /// Whether it runs by now.
     fn running(&self) -> bool {
-        Instant::now() >= self.runs_at
+        self.runs_at
+            .is_some_and(|runs_at| Instant::now() >= runs_at)
     }
 
     /// The hub's object, with the status of now.
@@ -49,7 +51,7 @@ impl SandboxState {
         });
         self.channels.push(Channel {
             object: object.clone(),
-            runs_at: Instant::now() + self.channel_delay,
+            runs_at: Instant::now().checked_add(self.channel_delay),
         });
         object
     }
@@ -72,7 +74,8 @@ pub(super) fn list(sandbox: &SandboxState, request: &RecordedRequest) -> Respons
             "total": all.len(),
             "limit": limit,
             "offset": offset,
-            "sort": ["-created_at"],
+            // Oldest first, as they are made.
+            "sort": ["created_at"],
         }),
     )
 }

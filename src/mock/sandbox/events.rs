@@ -44,7 +44,8 @@ impl Deliveries {
         channel: Value,
         delay: Duration,
     ) {
-        let runs_at = tokio::time::Instant::now() + delay;
+        // `None` for a delay past what a clock can hold: the channel never runs.
+        let runs_at = tokio::time::Instant::now().checked_add(delay);
         let (sender, sent) = (self.sender.clone(), self.sent.clone());
         tokio::spawn(async move {
             let send = |name: &'static str, data: Value| {
@@ -54,6 +55,9 @@ impl Deliveries {
             };
             send("client_created", client).await;
             send("channel_created", channel.clone()).await;
+            let Some(runs_at) = runs_at else {
+                return;
+            };
             tokio::time::sleep_until(runs_at).await;
             let mut running = channel;
             running["status"] = json!("running");

@@ -160,8 +160,9 @@ pub(in crate::mock) struct SandboxState {
     partner: Arc<Mutex<Value>>,
     clients: Vec<Value>,
     channels: Vec<channels::Channel>,
-    /// IO signatures accepted so far: each is accepted once.
-    used_signatures: std::collections::HashSet<String>,
+    /// IO signatures accepted within the timestamps' window, with their timestamp: each is
+    /// accepted once (older ones are refused by their timestamp, so they are forgotten).
+    used_signatures: std::collections::HashMap<String, u64>,
     /// The last id given to a client, channel, event or key.
     last_id: u64,
     channel_delay: Duration,

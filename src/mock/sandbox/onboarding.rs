@@ -12,6 +12,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How far an `io_timestamp` may be from now, either way.
 const IO_TIMESTAMP_SKEW: u64 = 5 * 60;
+/// The onboardings a sandbox holds (each a client and a channel): beyond, its pages answer
+/// 503, so a long-running `d360 mock` open to a network cannot be grown without bound.
+const MAX_ONBOARDINGS: usize = 10_000;
 
 /// The answer to a visit of the onboarding page of `partner_id`.
 pub(super) fn page(
@@ -27,6 +30,13 @@ pub(super) fn page(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
+    if sandbox.clients.len() >= MAX_ONBOARDINGS {
+        return MockError::new(
+            503,
+            format!("The sandbox holds {MAX_ONBOARDINGS} onboardings, its most: start a new one"),
+        )
+        .response();
+    }
     let verification = partner
         .pointer("/settings/io_secure/io_signature_verification_enabled")
         .and_then(Value::as_bool)
@@ -109,7 +119,9 @@ fn check_io_signature(
             "io_signature does not sign `{partner_id}|{seconds}` with the platform secret (HMAC-SHA512, lowercase hex)"
         ));
     }
-    if !sandbox.used_signatures.insert(signature) {
+    let used = &mut sandbox.used_signatures;
+    used.retain(|_, at| now.abs_diff(*at) <= IO_TIMESTAMP_SKEW);
+    if used.insert(signature, seconds).is_some() {
         return Err("io_signature was used before: make a new signed link for each visitor".into());
     }
     Ok(())
