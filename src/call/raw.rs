@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-/// A request for a method and path the spec does not describe, from [`Client::request`]: set
+/// A request for a method and path the spec does not describe, from [`Client::request`](crate::Client::request): set
 /// its path parameters, query, headers and body, then [`send`](Self::send) it (for the decoded
 /// success body) or [`send_raw`](Self::send_raw) it (for the answer as it came).
 ///
@@ -134,8 +134,8 @@ impl fmt::Debug for RawRequest {
     }
 }
 
-/// The hub's answer to a [`RawRequest::send_raw`] (or an
-/// [`DynamicCall::send_raw`](crate::DynamicCall::send_raw)), as it came: status, headers and
+/// The hub's answer to a [`RawRequest::send_raw`] (or, with the `metadata` feature, a
+/// `DynamicCall::send_raw`), as it came: status, headers and
 /// the body, read whole within the client's size limit.
 #[derive(Clone)]
 pub struct RawResponse {

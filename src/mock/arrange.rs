@@ -33,8 +33,8 @@ impl MockHub {
     }
 
     /// Makes the hub answer `method` on `path` with `outcome` until arranged again: for the
-    /// calls the spec does not describe, made with [`Client::request`]. `path` is a template like
-    /// [`Client::request`]'s (`/api/v2/partners/{partner_id}/balance`), each `{placeholder}`
+    /// calls the spec does not describe, made with [`Client::request`](crate::Client::request). `path` is a template like
+    /// [`Client::request`](crate::Client::request)'s (`/api/v2/partners/{partner_id}/balance`), each `{placeholder}`
     /// matching one segment. `Ok(value)` answers 200 with `value` as JSON (a `serde_json::Value`
     /// or any serializable type; `()` answers 204 without a body), `Err` the error. An arranged
     /// route wins over the operation table and over the sandbox's simulation.

@@ -1,7 +1,7 @@
 //! What the hub POSTs to the partner's webhook URL: the [`Verifier`] that checks a delivery's
 //! signature and reads its [`Event`], [`sign`] for tests of a receiver (and, with the
-//! `webhook-sender` feature, a [`Sender`] that delivers as the hub does; with `listener`, a
-//! [`Listener`], a server that takes deliveries and holds under attack), and one type per
+//! `webhook-sender` feature, a `Sender` that delivers as the hub does; with `listener`, a
+//! `Listener`, a server that takes deliveries and holds under attack), and one type per
 //! webhook of the spec, named after its key (`channelCreated` → `ChannelCreated`), generated at
 //! build time from `openapi/partners-v2.json`.
 
