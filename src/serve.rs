@@ -160,14 +160,6 @@ async fn read_within(
     Ok(bytes.freeze())
 }
 
-impl std::ops::Deref for Body {
-    type Target = Bytes;
-
-    fn deref(&self) -> &Bytes {
-        &self.bytes
-    }
-}
-
 /// A bound server, not yet serving.
 pub(crate) struct Server {
     listener: TcpListener,

@@ -6,7 +6,6 @@
 
 use super::Summary;
 use super::median::median;
-use super::run::timed;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -24,14 +23,7 @@ pub fn measure(root: &Path, summary: &mut Summary) -> Result<(), String> {
     if !curl.is_ok_and(|output| output.status.success()) {
         return Err("the command-line benchmark compares with curl, which is not installed (apt-get install curl)".into());
     }
-    timed(super::run::cargo().current_dir(root).args([
-        "build",
-        "--quiet",
-        "--release",
-        "--package",
-        "d360-partner-cli",
-    ]))?;
-    let d360 = root.join("target/release/d360");
+    let d360 = super::run::release_d360(root)?;
     let address = serve()?;
     let base_url = format!("http://{address}");
     let url = format!("{base_url}/api/v2/partners/{}", partner::PARTNER_ID);

@@ -21,14 +21,7 @@ const HEAD_START: Duration = Duration::from_millis(1_500);
 
 /// Builds `d360` in release, attacks a listener, records the figures.
 pub fn measure(root: &Path, summary: &mut Summary) -> Result<(), String> {
-    super::run::timed(super::run::cargo().current_dir(root).args([
-        "build",
-        "--quiet",
-        "--release",
-        "--package",
-        "d360-partner-cli",
-    ]))?;
-    let d360 = root.join("target/release/d360");
+    let d360 = super::run::release_d360(root)?;
     let mut listener = Listener::start(&d360)?;
     let address = listener.address;
     let result = attack(&d360, address, listener.child.id());

@@ -108,3 +108,15 @@ pub fn figures(
         Err(format!("the {what} benchmark printed no figures"))
     }
 }
+
+/// Builds `d360` in release in the checkout at `root` and returns the binary's path.
+pub fn release_d360(root: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    timed(cargo().current_dir(root).args([
+        "build",
+        "--quiet",
+        "--release",
+        "--package",
+        "d360-partner-cli",
+    ]))?;
+    Ok(root.join("target/release/d360"))
+}
